@@ -1,0 +1,241 @@
+#include "commands.h"
+
+#include "store/connection.h"
+#include "store/demogenerator.h"
+#include "store/schema.h"
+#include "store/workspace.h"
+
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlQuery>
+#include <QTimeZone>
+
+#include <cstdio>
+
+namespace PromoDesk::Cli {
+
+namespace {
+
+using namespace PromoDesk::Store;
+
+int fail(const QString &message, int code = 1)
+{
+    std::fprintf(stderr, "promodesk-cli: %s\n", message.toLocal8Bit().constData());
+    return code;
+}
+
+void printJson(const QJsonObject &object)
+{
+    std::fputs(QJsonDocument(object).toJson(QJsonDocument::Indented).constData(), stdout);
+}
+
+QString isoUtc(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs);
+}
+
+// Parses a command's options; on --help prints it and returns 0 through `exitCode`.
+bool parse(QCommandLineParser &parser, const QStringList &arguments, const QString &description, int &exitCode)
+{
+    parser.setApplicationDescription(description);
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    parser.addOption(help);
+    if (!parser.parse(arguments)) {
+        exitCode = fail(parser.errorText(), 2);
+        return false;
+    }
+    if (parser.isSet(help)) {
+        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
+        exitCode = 0;
+        return false;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        exitCode = fail(QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().constFirst()), 2);
+        return false;
+    }
+    return true;
+}
+
+QCommandLineOption workspaceOption()
+{
+    return QCommandLineOption({QStringLiteral("w"), QStringLiteral("workspace")},
+                              QStringLiteral("The workspace file (*.promodesk)."), QStringLiteral("FILE"));
+}
+
+} // namespace
+
+int runInit(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption workspace = workspaceOption();
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QStringLiteral("Fill with the demo loyalty programme: small (5 000 members), "
+                                                 "medium (100 000) or large (1 400 000)."),
+                                  QStringLiteral("SIZE"));
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the demo data (default 1)."),
+                                  QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption asOf(QStringLiteral("as-of"),
+                                  QStringLiteral("Last day of the demo history, YYYY-MM-DD (default 2026-11-01)."),
+                                  QStringLiteral("DATE"), QStringLiteral("2026-11-01"));
+    const QCommandLineOption sandbox(QStringLiteral("sandbox"), QStringLiteral("Mark the workspace as a sandbox."));
+    const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("Display name of the workspace."),
+                                  QStringLiteral("NAME"));
+    const QCommandLineOption force(QStringLiteral("force"), QStringLiteral("Replace an existing file."));
+    const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress on stderr."));
+    parser.addOptions({workspace, demo, seed, asOf, sandbox, name, force, quiet});
+    int exitCode = 0;
+    if (!parse(parser, arguments, QStringLiteral("Create a new workspace, empty or with demo data."), exitCode))
+        return exitCode;
+
+    const QString path = parser.value(workspace);
+    if (path.isEmpty())
+        return fail(QStringLiteral("init: --workspace FILE is required"), 2);
+    const WorkspaceKind kind = parser.isSet(sandbox) ? WorkspaceKind::Sandbox : WorkspaceKind::Production;
+
+    if (QFile::exists(path)) {
+        if (!parser.isSet(force))
+            return fail(QStringLiteral("init: %1 already exists (use --force to replace it)").arg(path));
+        // Only a workspace is ever replaced, never some unrelated file.
+        if (auto existing = Workspace::inspect(path); !existing)
+            return fail(QStringLiteral("init: refusing to replace %1: %2").arg(path, existing.error().message));
+        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            QFile::remove(path + suffix);
+    }
+
+    QJsonObject out;
+    if (parser.isSet(demo)) {
+        const auto size = demoSizeFromName(parser.value(demo));
+        if (!size)
+            return fail(QStringLiteral("init: --demo must be small, medium or large, not \"%1\"").arg(parser.value(demo)), 2);
+        bool seedOk = false;
+        DemoOptions options;
+        options.size = *size;
+        options.seed = parser.value(seed).toULongLong(&seedOk);
+        if (!seedOk)
+            return fail(QStringLiteral("init: --seed must be a non-negative integer, not \"%1\"").arg(parser.value(seed)), 2);
+        options.asOf = QDate::fromString(parser.value(asOf), Qt::ISODate);
+        if (!options.asOf.isValid())
+            return fail(QStringLiteral("init: --as-of must be a date YYYY-MM-DD, not \"%1\"").arg(parser.value(asOf)), 2);
+        options.kind = kind;
+        options.name = parser.value(name);
+        const bool showProgress = !parser.isSet(quiet);
+        auto report = generateDemo(path, options, [showProgress](int percent) {
+            if (showProgress) {
+                std::fprintf(stderr, "\rgenerating demo data… %3d%%", percent);
+                std::fflush(stderr);
+            }
+            return true;
+        });
+        if (showProgress)
+            std::fputs("\n", stderr);
+        if (!report)
+            return fail(QStringLiteral("init: ") + report.error().toString());
+        const DemoReport &r = report.value();
+        out.insert(QStringLiteral("workspace"), path);
+        out.insert(QStringLiteral("kind"), kindName(kind));
+        out.insert(QStringLiteral("demo"), parser.value(demo));
+        out.insert(QStringLiteral("seed"), QString::number(options.seed));
+        out.insert(QStringLiteral("rows"), QJsonObject{{QStringLiteral("customers"), r.customers},
+                                                       {QStringLiteral("orders"), r.orders},
+                                                       {QStringLiteral("order_items"), r.orderItems},
+                                                       {QStringLiteral("customer_events"), r.events},
+                                                       {QStringLiteral("products"), r.products},
+                                                       {QStringLiteral("skus"), r.skus}});
+        const double seconds = double(r.totalMs) / 1000.0;
+        out.insert(QStringLiteral("seconds"), seconds);
+        out.insert(QStringLiteral("load_seconds"), double(r.loadMs) / 1000.0);
+        out.insert(QStringLiteral("index_seconds"), double(r.indexMs) / 1000.0);
+        out.insert(QStringLiteral("rows_per_second"), seconds > 0 ? qint64(double(r.rows()) / seconds) : 0);
+    } else {
+        auto created = Workspace::create(path, kind, parser.value(name));
+        if (!created)
+            return fail(QStringLiteral("init: ") + created.error().toString());
+        out.insert(QStringLiteral("workspace"), path);
+        out.insert(QStringLiteral("kind"), kindName(kind));
+        out.insert(QStringLiteral("schema_version"), created.value().schemaVersion);
+    }
+    printJson(out);
+    return 0;
+}
+
+int runInfo(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption workspace = workspaceOption();
+    parser.addOption(workspace);
+    int exitCode = 0;
+    if (!parse(parser, arguments,
+               QStringLiteral("Print a workspace's kind, schema version and rows per table as JSON. "
+                              "Opening upgrades an older schema."),
+               exitCode))
+        return exitCode;
+    const QString path = parser.value(workspace);
+    if (path.isEmpty())
+        return fail(QStringLiteral("info: --workspace FILE is required"), 2);
+
+    auto info = Workspace::open(path);
+    if (!info)
+        return fail(QStringLiteral("info: ") + info.error().toString());
+    auto connection = Connection::open(path, Connection::Access::ReadOnly);
+    if (!connection)
+        return fail(QStringLiteral("info: ") + connection.error().toString());
+    auto counts = Workspace::counts(*connection.value());
+    if (!counts)
+        return fail(QStringLiteral("info: ") + counts.error().toString());
+
+    QJsonObject tables;
+    for (const TableCount &count : counts.value())
+        tables.insert(count.table, count.rows);
+    printJson({{QStringLiteral("workspace"), path},
+               {QStringLiteral("name"), info.value().name},
+               {QStringLiteral("kind"), kindName(info.value().kind)},
+               {QStringLiteral("schema_version"), info.value().schemaVersion},
+               {QStringLiteral("currency"), info.value().currency},
+               {QStringLiteral("created_at"), isoUtc(info.value().createdAt)},
+               {QStringLiteral("tables"), tables}});
+    return 0;
+}
+
+int runCheck(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption workspace = workspaceOption();
+    parser.addOption(workspace);
+    int exitCode = 0;
+    if (!parse(parser, arguments, QStringLiteral("Run PRAGMA integrity_check and foreign_key_check."), exitCode))
+        return exitCode;
+    const QString path = parser.value(workspace);
+    if (path.isEmpty())
+        return fail(QStringLiteral("check: --workspace FILE is required"), 2);
+    auto info = Workspace::inspect(path);
+    if (!info)
+        return fail(QStringLiteral("check: ") + info.error().toString());
+    auto connection = Connection::open(path, Connection::Access::ReadOnly);
+    if (!connection)
+        return fail(QStringLiteral("check: ") + connection.error().toString());
+    QJsonArray problems;
+    QSqlQuery integrity(connection.value()->database());
+    if (!integrity.exec(QStringLiteral("PRAGMA integrity_check")))
+        return fail(QStringLiteral("check: %1 is damaged").arg(path));
+    while (integrity.next()) {
+        if (integrity.value(0).toString() != QLatin1String("ok"))
+            problems.append(integrity.value(0).toString());
+    }
+    QSqlQuery foreignKeys(connection.value()->database());
+    if (foreignKeys.exec(QStringLiteral("PRAGMA foreign_key_check"))) {
+        while (foreignKeys.next())
+            problems.append(QStringLiteral("foreign key: %1 row %2 -> %3")
+                                .arg(foreignKeys.value(0).toString(), foreignKeys.value(1).toString(),
+                                     foreignKeys.value(2).toString()));
+    }
+    printJson({{QStringLiteral("workspace"), path}, {QStringLiteral("ok"), problems.isEmpty()},
+               {QStringLiteral("problems"), problems}});
+    return problems.isEmpty() ? 0 : 1;
+}
+
+} // namespace PromoDesk::Cli

@@ -1,0 +1,13 @@
+#pragma once
+
+#include <QStringList>
+
+namespace PromoDesk::Cli {
+
+// Each command parses its own arguments (the command name first) and returns the
+// process exit code. Errors are one line on stderr.
+int runInit(const QStringList &arguments);
+int runInfo(const QStringList &arguments);
+int runCheck(const QStringList &arguments);
+
+} // namespace PromoDesk::Cli

@@ -1,0 +1,91 @@
+#include "mainwindow.h"
+#include "pages/page.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace {
+
+// Without a display Qt aborts with a long xcb message; say in one line what to do.
+bool haveDisplay()
+{
+    return qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || qEnvironmentVariableIsSet("DISPLAY")
+           || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+}
+
+// Renders every page to DIR/<page>.png once the workspace has loaded, then quits.
+void screenshotPages(PromoDesk::Ui::MainWindow &window, const QString &dir)
+{
+    QDir().mkpath(dir);
+    const QList<PromoDesk::Ui::Page *> pages = window.pages();
+    for (int i = 0; i < pages.size(); ++i) {
+        window.showPage(i);
+        QApplication::processEvents();
+        const QString file = QDir(dir).filePath(pages[i]->objectName() + QStringLiteral(".png"));
+        if (!window.grab().save(file))
+            std::fprintf(stderr, "promodesk: cannot write %s\n", qPrintable(file));
+        else
+            std::printf("%s\n", qPrintable(file));
+    }
+    QApplication::quit();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (!haveDisplay()) {
+        std::fputs("promodesk: no display found — run it under a virtual one: xvfb-run -a promodesk [WORKSPACE]\n", stderr);
+        return 1;
+    }
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("PromoDesk"));
+    QApplication::setApplicationName(QStringLiteral("PromoDesk"));
+    QApplication::setApplicationVersion(QStringLiteral(PROMODESK_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/promodesk/icons/promodesk.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("PromoDesk — local promotion engine and marketing dashboard."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("workspace"), QStringLiteral("The workspace file to open (*.promodesk)."));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Render every page of the workspace to PNG files in DIR, then quit."),
+                                        QStringLiteral("DIR"));
+    parser.addOption(screenshot);
+    parser.process(app);
+
+    PromoDesk::Ui::MainWindow window;
+    QString path = parser.positionalArguments().value(0);
+    if (path.isEmpty()) {
+        const QStringList recent = QSettings().value(QStringLiteral("workspaces/recent")).toStringList();
+        if (!recent.isEmpty() && QFileInfo::exists(recent.constFirst()))
+            path = recent.constFirst();
+    }
+    if (parser.isSet(screenshot)) {
+        if (path.isEmpty()) {
+            std::fputs("promodesk: --screenshot needs a workspace\n", stderr);
+            return 2;
+        }
+        window.resize(1360, 840);
+        const QString dir = parser.value(screenshot);
+        QObject::connect(&window, &PromoDesk::Ui::MainWindow::workspaceFailed, &app, [](const QString &message) {
+            std::fprintf(stderr, "promodesk: %s\n", qPrintable(message));
+            QApplication::exit(1);
+        });
+        // Give the customer table a moment to page in after the overview arrives.
+        QObject::connect(&window, &PromoDesk::Ui::MainWindow::overviewLoaded, &app, [&window, dir] {
+            QTimer::singleShot(1500, &window, [&window, dir] { screenshotPages(window, dir); });
+        });
+    }
+    window.show();
+    if (!path.isEmpty())
+        window.openWorkspace(path);
+    return app.exec();
+}

@@ -1,0 +1,72 @@
+#include "customerloader.h"
+
+#include "store/connection.h"
+
+#include <QSqlDriver>
+
+#include <sqlite3.h>
+
+namespace PromoDesk::Items {
+
+using namespace PromoDesk::Store;
+
+CustomerLoader::CustomerLoader(QString path, std::shared_ptr<std::atomic<quint64>> latestGeneration)
+    : m_path(std::move(path)), m_latest(std::move(latestGeneration))
+{
+}
+
+CustomerLoader::~CustomerLoader() = default;
+
+void CustomerLoader::interrupt()
+{
+    if (void *handle = m_handle.load())
+        sqlite3_interrupt(static_cast<sqlite3 *>(handle));
+}
+
+Status CustomerLoader::ensureOpen()
+{
+    if (m_connection)
+        return {};
+    auto opened = Connection::open(m_path, Connection::Access::ReadOnly);
+    if (!opened)
+        return opened.error();
+    m_connection = std::move(opened).value();
+    const QVariant handle = m_connection->database().driver()->handle();
+    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
+        m_handle.store(*static_cast<sqlite3 *const *>(handle.data()));
+    return {};
+}
+
+Result<qint64> CustomerLoader::count(quint64 generation, const CustomerQuery &query)
+{
+    if (isStale(generation))
+        return Error{QStringLiteral("superseded"), {}};
+    if (Status s = ensureOpen(); !s)
+        return s.error();
+    CustomerRepository repository(*m_connection);
+    return repository.count(query);
+}
+
+Result<QList<CustomerRow>> CustomerLoader::loadPage(const PageRequest &request)
+{
+    if (isStale(request.generation))
+        return Error{QStringLiteral("superseded"), {}};
+    if (Status s = ensureOpen(); !s)
+        return s.error();
+    CustomerRepository repository(*m_connection);
+    if (request.page == 0)
+        return repository.pageAfter(request.query, std::nullopt, request.pageSize);
+    if (request.after)
+        return repository.pageAfter(request.query, request.after, request.pageSize);
+    if (request.before)
+        return repository.pageBefore(request.query, *request.before, request.pageSize);
+    // A jump: ask the index for the key just before the page, then page by key.
+    auto anchor = repository.keyAt(request.query, qint64(request.page) * request.pageSize - 1);
+    if (!anchor)
+        return anchor.error();
+    if (!anchor.value())
+        return QList<CustomerRow>();
+    return repository.pageAfter(request.query, anchor.value(), request.pageSize);
+}
+
+} // namespace PromoDesk::Items

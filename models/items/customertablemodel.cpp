@@ -1,0 +1,326 @@
+#include "customertablemodel.h"
+
+#include "common/ids.h"
+#include "common/money.h"
+#include "customerloader.h"
+
+#include <QDateTime>
+#include <QPointer>
+#include <QThread>
+#include <QTimeZone>
+
+#include <algorithm>
+
+namespace PromoDesk::Items {
+
+using namespace PromoDesk::Store;
+
+namespace {
+
+constexpr int MaxInFlight = 2;
+constexpr int MaxWanted = 12;
+
+QString dateText(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).date().toString(Qt::ISODate);
+}
+
+std::optional<CustomerSort> sortForColumn(int column)
+{
+    switch (column) {
+    case CustomerTableModel::Name: return CustomerSort::Name;
+    case CustomerTableModel::SignedUp: return CustomerSort::CreatedAt;
+    case CustomerTableModel::Orders: return CustomerSort::OrdersCount;
+    case CustomerTableModel::TotalSpent: return CustomerSort::TotalSpent;
+    case CustomerTableModel::LastOrder: return CustomerSort::LastOrderAt;
+    default: return std::nullopt;
+    }
+}
+
+} // namespace
+
+CustomerTableModel::CustomerTableModel(QObject *parent)
+    : QAbstractTableModel(parent), m_generation(std::make_shared<std::atomic<quint64>>(0))
+{
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(0);
+    connect(&m_flushTimer, &QTimer::timeout, this, &CustomerTableModel::flushRequests);
+}
+
+CustomerTableModel::~CustomerTableModel()
+{
+    stopThread();
+}
+
+void CustomerTableModel::stopThread()
+{
+    if (!m_thread)
+        return;
+    m_generation->fetch_add(1);
+    m_loader->interrupt();
+    // The loader is deleted in its own thread, closing its connection there.
+    QMetaObject::invokeMethod(m_loader, [loader = m_loader] { delete loader; }, Qt::QueuedConnection);
+    m_thread->quit();
+    m_thread->wait();
+    delete m_thread;
+    m_thread = nullptr;
+    m_loader = nullptr;
+}
+
+bool CustomerTableModel::isSortable(int column)
+{
+    return sortForColumn(column).has_value();
+}
+
+void CustomerTableModel::setWorkspace(const QString &path, const QString &currency)
+{
+    stopThread();
+    m_path = path;
+    m_currency = currency;
+    if (!path.isEmpty()) {
+        m_thread = new QThread;
+        m_thread->setObjectName(QStringLiteral("customer-loader"));
+        m_loader = new CustomerLoader(path, m_generation);
+        m_loader->moveToThread(m_thread);
+        m_thread->start();
+    }
+    restart();
+}
+
+void CustomerTableModel::setSearch(const QString &text)
+{
+    if (text == m_query.search)
+        return;
+    m_query.search = text;
+    restart();
+}
+
+void CustomerTableModel::sort(int column, Qt::SortOrder order)
+{
+    const auto sort = sortForColumn(column);
+    if (!sort)
+        return;
+    const bool descending = order == Qt::DescendingOrder;
+    if (*sort == m_query.sort && descending == m_query.descending)
+        return;
+    m_sortColumn = column;
+    m_query.sort = *sort;
+    m_query.descending = descending;
+    restart();
+}
+
+// A new query: bump the generation (stale answers are dropped), count, then page.
+void CustomerTableModel::restart()
+{
+    const quint64 generation = m_generation->fetch_add(1) + 1;
+    if (m_loader)
+        m_loader->interrupt();
+    m_inFlight.clear();
+    m_wanted.clear();
+    if (!m_loader) {
+        beginResetModel();
+        m_pages.clear();
+        m_total = 0;
+        endResetModel();
+        emit totalChanged(0);
+        setLoading(false);
+        return;
+    }
+    setLoading(true);
+    const CustomerQuery query = m_query;
+    QPointer<CustomerTableModel> self(this);
+    CustomerLoader *loader = m_loader;
+    QMetaObject::invokeMethod(
+        m_loader,
+        [self, loader, generation, query] {
+            auto result = loader->count(generation, query);
+            if (loader->isStale(generation))
+                return;
+            QMetaObject::invokeMethod(
+                self, [self, generation, result] { if (self) self->onCounted(generation, result); },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void CustomerTableModel::onCounted(quint64 generation, const Result<qint64> &result)
+{
+    if (generation != m_generation->load())
+        return;
+    if (!result) {
+        setLoading(false);
+        emit errorOccurred(result.error().toString());
+        return;
+    }
+    // The old rows stay on screen until the new query has its count: no flash of emptiness.
+    beginResetModel();
+    m_pages.clear();
+    m_total = result.value();
+    endResetModel();
+    emit totalChanged(m_total);
+    if (m_total == 0)
+        setLoading(false);
+    else
+        requestPage(0);
+}
+
+const CustomerRow *CustomerTableModel::rowAt(int row) const
+{
+    const int page = row / PageSize;
+    auto it = m_pages.find(page);
+    if (it == m_pages.end()) {
+        requestPage(page);
+        return nullptr;
+    }
+    it->lastUsed = ++m_useClock;
+    const int offset = row % PageSize;
+    return offset < it->rows.size() ? &it->rows[offset] : nullptr;
+}
+
+void CustomerTableModel::requestPage(int page) const
+{
+    m_wanted.removeAll(page);
+    m_wanted.prepend(page);
+    while (m_wanted.size() > MaxWanted)
+        m_wanted.removeLast();
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void CustomerTableModel::flushRequests()
+{
+    if (!m_loader)
+        return;
+    const quint64 generation = m_generation->load();
+    while (m_inFlight.size() < MaxInFlight && !m_wanted.isEmpty()) {
+        const int page = m_wanted.takeFirst();
+        if (m_pages.contains(page) || m_inFlight.contains(page))
+            continue;
+        CustomerLoader::PageRequest request;
+        request.generation = generation;
+        request.query = m_query;
+        request.page = page;
+        request.pageSize = PageSize;
+        // Neighbouring pages give a key to seek from, so paging never scans by offset.
+        if (auto before = m_pages.constFind(page - 1); before != m_pages.cend() && before->rows.size() == PageSize)
+            request.after = before->rows.constLast().key();
+        else if (auto after = m_pages.constFind(page + 1); after != m_pages.cend() && !after->rows.isEmpty())
+            request.before = after->rows.constFirst().key();
+        m_inFlight.insert(page);
+        setLoading(true);
+        QPointer<CustomerTableModel> self(this);
+        CustomerLoader *loader = m_loader;
+        QMetaObject::invokeMethod(
+            m_loader,
+            [self, loader, request] {
+                auto result = loader->loadPage(request);
+                QMetaObject::invokeMethod(
+                    self,
+                    [self, request, result] { if (self) self->onPageLoaded(request.generation, request.page, result); },
+                    Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+void CustomerTableModel::onPageLoaded(quint64 generation, int page, const Result<QList<CustomerRow>> &result)
+{
+    if (generation != m_generation->load())
+        return;
+    m_inFlight.remove(page);
+    if (!result) {
+        emit errorOccurred(result.error().toString());
+    } else {
+        m_pages.insert(page, Page{result.value(), ++m_useClock});
+        evictPages();
+        const int first = page * PageSize;
+        const int last = int(std::min<qint64>(m_total, qint64(first) + PageSize)) - 1;
+        if (last >= first)
+            emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
+    }
+    if (m_inFlight.isEmpty() && m_wanted.isEmpty())
+        setLoading(false);
+    flushRequests();
+}
+
+void CustomerTableModel::evictPages()
+{
+    while (m_pages.size() > MaxCachedPages) {
+        auto oldest = std::min_element(m_pages.begin(), m_pages.end(),
+                                       [](const Page &a, const Page &b) { return a.lastUsed < b.lastUsed; });
+        m_pages.erase(oldest);
+    }
+}
+
+void CustomerTableModel::setLoading(bool loading)
+{
+    if (loading == m_loading)
+        return;
+    m_loading = loading;
+    emit loadingChanged(loading);
+}
+
+int CustomerTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_total);
+}
+
+int CustomerTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant CustomerTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    if (role == Qt::TextAlignmentRole) {
+        const int c = index.column();
+        if (c == Orders || c == TotalSpent)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
+    }
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != CustomerIdRole && role != LoadedRole)
+        return {};
+    const CustomerRow *row = rowAt(index.row());
+    if (role == LoadedRole)
+        return row != nullptr;
+    if (!row)
+        return role == Qt::DisplayRole && index.column() == Name ? QVariant(QStringLiteral("…")) : QVariant();
+    if (role == CustomerIdRole)
+        return Ids::make(Ids::Customer, row->rowid);
+    switch (index.column()) {
+    case Name: return row->name;
+    case Email: return row->email;
+    case Country: return row->country;
+    case City: return row->city;
+    case SignedUp: return dateText(row->createdAt);
+    case Orders: return row->ordersCount;
+    case TotalSpent: return formatMoney(row->totalSpent, m_currency);
+    case LastOrder: return row->lastOrderAt ? dateText(*row->lastOrderAt) : (role == Qt::ToolTipRole ? tr("No orders yet") : QString());
+    case Id: return Ids::make(Ids::Customer, row->rowid);
+    default: return {};
+    }
+}
+
+QVariant CustomerTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole)
+        return isSortable(section) ? tr("Click to sort") : tr("This column cannot be sorted");
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case Name: return tr("Name");
+    case Email: return tr("Email");
+    case Country: return tr("Country");
+    case City: return tr("City");
+    case SignedUp: return tr("Signed up (UTC)");
+    case Orders: return tr("Orders");
+    case TotalSpent: return tr("Total spent");
+    case LastOrder: return tr("Last order (UTC)");
+    case Id: return tr("ID");
+    default: return {};
+    }
+}
+
+} // namespace PromoDesk::Items

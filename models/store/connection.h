@@ -1,0 +1,45 @@
+#pragma once
+
+#include "common/result.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+
+namespace PromoDesk::Store {
+
+// One named QSqlDatabase connection, owned by exactly one thread, removed on destruction.
+// Every thread that touches a workspace opens its own Connection.
+class Connection
+{
+public:
+    enum class Access { ReadOnly, ReadWrite };
+
+    ~Connection();
+    Connection(const Connection &) = delete;
+    Connection &operator=(const Connection &) = delete;
+
+    // Opens an existing SQLite file; does not validate that it is a workspace
+    // (Workspace::open does that) and never creates the file.
+    static Result<std::unique_ptr<Connection>> open(const QString &path, Access access);
+
+    QSqlDatabase database() const;
+    QString path() const { return m_path; }
+    Access access() const { return m_access; }
+
+    // Runs a statement without parameters (pragmas, DDL, transaction control).
+    Status exec(const QString &sql);
+    Status begin();
+    Status commit();
+    void rollback();
+
+private:
+    Connection(QString name, QString path, Access access);
+
+    QString m_name;
+    QString m_path;
+    Access m_access;
+};
+
+} // namespace PromoDesk::Store

@@ -1,0 +1,279 @@
+#include "schema.h"
+
+#include "connection.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <vector>
+
+namespace PromoDesk::Store::Schema {
+
+namespace {
+
+struct Migration
+{
+    const char *description;
+    std::vector<const char *> statements;
+};
+
+// Times are UTC epoch milliseconds (INTEGER, *_at); money is integer minor units
+// (cents); dates without a time (birthdate) are ISO 'YYYY-MM-DD' text.
+// High-volume tables (customers, orders, events, redemptions) key on an INTEGER
+// PRIMARY KEY; their public text id is that number behind a type prefix
+// ('cust_42', see common/ids.h). Small tables (catalogue, campaigns, codes,
+// segments) store their text id directly.
+const std::vector<Migration> &migrations()
+{
+    static const std::vector<Migration> list = {
+        {"workspace, customers, catalogue, orders, events, audit log",
+         {
+             R"(CREATE TABLE workspace_meta (
+                 key   TEXT PRIMARY KEY,
+                 value TEXT NOT NULL
+             ) WITHOUT ROWID)",
+             R"(CREATE TABLE customers (
+                 id                  INTEGER PRIMARY KEY,
+                 source_id           TEXT,
+                 name                TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+                 email               TEXT COLLATE NOCASE,
+                 phone               TEXT,
+                 birthdate           TEXT CHECK (birthdate IS NULL OR birthdate GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+                 address_city        TEXT,
+                 address_country     TEXT,
+                 address_postal_code TEXT,
+                 loyalty_tier        TEXT,
+                 tags                TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags)),
+                 metadata            TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),
+                 consent_email       INTEGER NOT NULL DEFAULT 0 CHECK (consent_email IN (0, 1)),
+                 consent_sms         INTEGER NOT NULL DEFAULT 0 CHECK (consent_sms IN (0, 1)),
+                 consent_push        INTEGER NOT NULL DEFAULT 0 CHECK (consent_push IN (0, 1)),
+                 consents_updated_at INTEGER,
+                 created_at          INTEGER NOT NULL,
+                 updated_at          INTEGER NOT NULL,
+                 orders_count        INTEGER NOT NULL DEFAULT 0,
+                 total_spent         INTEGER NOT NULL DEFAULT 0,
+                 last_order_at       INTEGER
+             ))",
+             // Uniqueness lives in named indexes (not column constraints) so that a bulk
+             // load can drop them and rebuild them sorted afterwards.
+             "CREATE UNIQUE INDEX customers_source_id ON customers(source_id)",
+             "CREATE INDEX customers_by_name ON customers(name)",
+             "CREATE INDEX customers_by_email ON customers(email)",
+             "CREATE INDEX customers_by_created ON customers(created_at)",
+             "CREATE INDEX customers_by_orders ON customers(orders_count)",
+             "CREATE INDEX customers_by_spent ON customers(total_spent)",
+             "CREATE INDEX customers_by_last_order ON customers(ifnull(last_order_at, 0))",
+             R"(CREATE TABLE categories (
+                 id        TEXT PRIMARY KEY,
+                 name      TEXT NOT NULL UNIQUE,
+                 parent_id TEXT REFERENCES categories(id)
+             ))",
+             R"(CREATE TABLE products (
+                 id          TEXT PRIMARY KEY,
+                 source_id   TEXT UNIQUE,
+                 name        TEXT NOT NULL,
+                 category_id TEXT REFERENCES categories(id),
+                 price       INTEGER CHECK (price IS NULL OR price >= 0),
+                 metadata    TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),
+                 created_at  INTEGER NOT NULL
+             ))",
+             "CREATE INDEX products_by_category ON products(category_id)",
+             R"(CREATE TABLE skus (
+                 id         TEXT PRIMARY KEY,
+                 source_id  TEXT UNIQUE,
+                 product_id TEXT NOT NULL REFERENCES products(id),
+                 sku        TEXT NOT NULL,
+                 price      INTEGER NOT NULL CHECK (price >= 0),
+                 metadata   TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),
+                 created_at INTEGER NOT NULL
+             ))",
+             "CREATE INDEX skus_by_product ON skus(product_id)",
+             R"(CREATE TABLE orders (
+                 id              INTEGER PRIMARY KEY,
+                 source_id       TEXT,
+                 customer_id     INTEGER REFERENCES customers(id),
+                 status          TEXT NOT NULL DEFAULT 'PAID'
+                                 CHECK (status IN ('CREATED', 'PAID', 'CANCELED', 'FULFILLED')),
+                 amount          INTEGER NOT NULL CHECK (amount >= 0),
+                 discount_amount INTEGER NOT NULL DEFAULT 0 CHECK (discount_amount >= 0),
+                 items_count     INTEGER NOT NULL DEFAULT 0,
+                 channel         TEXT,
+                 metadata        TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),
+                 created_at      INTEGER NOT NULL
+             ))",
+             "CREATE UNIQUE INDEX orders_source_id ON orders(source_id)",
+             "CREATE INDEX orders_by_customer ON orders(customer_id, created_at)",
+             R"(CREATE TABLE order_items (
+                 order_id   INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+                 line_no    INTEGER NOT NULL,
+                 sku_id     TEXT REFERENCES skus(id),
+                 product_id TEXT REFERENCES products(id),
+                 quantity   INTEGER NOT NULL CHECK (quantity > 0),
+                 price      INTEGER NOT NULL CHECK (price >= 0),
+                 amount     INTEGER NOT NULL CHECK (amount >= 0),
+                 PRIMARY KEY (order_id, line_no)
+             ) WITHOUT ROWID)",
+             R"(CREATE TABLE customer_events (
+                 id          INTEGER PRIMARY KEY,
+                 customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                 type        TEXT NOT NULL,
+                 created_at  INTEGER NOT NULL,
+                 metadata    TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata))
+             ))",
+             "CREATE INDEX customer_events_by_customer ON customer_events(customer_id, created_at)",
+             R"(CREATE TABLE audit_log (
+                 id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                 at          INTEGER NOT NULL,
+                 actor       TEXT NOT NULL,
+                 entity_type TEXT NOT NULL,
+                 entity_id   TEXT NOT NULL,
+                 action      TEXT NOT NULL,
+                 before      TEXT CHECK (before IS NULL OR json_valid(before)),
+                 after       TEXT CHECK (after IS NULL OR json_valid(after))
+             ))",
+             "CREATE INDEX audit_log_by_entity ON audit_log(entity_type, entity_id, at)",
+         }},
+        {"segments, campaigns, codes (vouchers), redemptions",
+         {
+             R"(CREATE TABLE segments (
+                 id         TEXT PRIMARY KEY,
+                 name       TEXT NOT NULL,
+                 type       TEXT NOT NULL CHECK (type IN ('static', 'auto-update', 'passive')),
+                 rule       TEXT CHECK (rule IS NULL OR json_valid(rule)),
+                 created_at INTEGER NOT NULL,
+                 updated_at INTEGER NOT NULL
+             ))",
+             R"(CREATE TABLE segment_members (
+                 segment_id  TEXT NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+                 customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                 entered_at  INTEGER NOT NULL,
+                 left_at     INTEGER,
+                 PRIMARY KEY (segment_id, customer_id, entered_at)
+             ) WITHOUT ROWID)",
+             "CREATE INDEX segment_members_by_customer ON segment_members(customer_id)",
+             R"(CREATE TABLE campaigns (
+                 id              TEXT PRIMARY KEY,
+                 name            TEXT NOT NULL UNIQUE,
+                 campaign_type   TEXT NOT NULL CHECK (campaign_type IN
+                                 ('DISCOUNT_COUPONS', 'PROMOTION', 'GIFT_VOUCHERS', 'REFERRAL_PROGRAM')),
+                 status          TEXT NOT NULL DEFAULT 'draft' CHECK (status IN
+                                 ('draft', 'active', 'paused', 'ended', 'archived')),
+                 category        TEXT,
+                 timezone        TEXT NOT NULL DEFAULT 'UTC',
+                 start_date      INTEGER,
+                 expiration_date INTEGER,
+                 definition      TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(definition)),
+                 created_at      INTEGER NOT NULL,
+                 updated_at      INTEGER NOT NULL
+             ))",
+             R"(CREATE TABLE codes (
+                 id                   TEXT PRIMARY KEY,
+                 code                 TEXT NOT NULL UNIQUE,
+                 campaign_id          TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+                 customer_id          INTEGER REFERENCES customers(id),
+                 status               TEXT NOT NULL DEFAULT 'active',
+                 redemption_quantity  INTEGER,
+                 redeemed_quantity    INTEGER NOT NULL DEFAULT 0,
+                 gift_balance         INTEGER,
+                 created_at           INTEGER NOT NULL,
+                 published_at         INTEGER
+             ))",
+             "CREATE INDEX codes_by_campaign ON codes(campaign_id)",
+             "CREATE INDEX codes_by_customer ON codes(customer_id)",
+             R"(CREATE TABLE redemptions (
+                 id              INTEGER PRIMARY KEY,
+                 created_at      INTEGER NOT NULL,
+                 campaign_id     TEXT REFERENCES campaigns(id),
+                 code_id         TEXT REFERENCES codes(id),
+                 tier_id         TEXT,
+                 customer_id     INTEGER REFERENCES customers(id),
+                 order_id        INTEGER REFERENCES orders(id),
+                 order_source_id TEXT,
+                 order_amount    INTEGER,
+                 discount_amount INTEGER NOT NULL DEFAULT 0,
+                 result          TEXT NOT NULL CHECK (result IN ('SUCCESS', 'FAILURE', 'ROLLED_BACK')),
+                 failure_code    TEXT,
+                 failure_message TEXT,
+                 channel         TEXT,
+                 rollback_of     INTEGER REFERENCES redemptions(id)
+             ))",
+             "CREATE INDEX redemptions_by_created ON redemptions(created_at)",
+             "CREATE INDEX redemptions_by_campaign ON redemptions(campaign_id, created_at)",
+             "CREATE INDEX redemptions_by_customer ON redemptions(customer_id, created_at)",
+         }},
+    };
+    return list;
+}
+
+} // namespace
+
+int currentVersion()
+{
+    return int(migrations().size());
+}
+
+QString migrationDescription(int version)
+{
+    if (version < 1 || version > currentVersion())
+        return {};
+    return QString::fromUtf8(migrations()[size_t(version - 1)].description);
+}
+
+QStringList migrationStatements(int version)
+{
+    QStringList out;
+    if (version < 1 || version > currentVersion())
+        return out;
+    for (const char *statement : migrations()[size_t(version - 1)].statements)
+        out << QString::fromUtf8(statement);
+    return out;
+}
+
+QStringList tables()
+{
+    return {QStringLiteral("customers"),   QStringLiteral("categories"),
+            QStringLiteral("products"),    QStringLiteral("skus"),
+            QStringLiteral("orders"),      QStringLiteral("order_items"),
+            QStringLiteral("customer_events"), QStringLiteral("segments"),
+            QStringLiteral("segment_members"), QStringLiteral("campaigns"),
+            QStringLiteral("codes"),       QStringLiteral("redemptions"),
+            QStringLiteral("audit_log")};
+}
+
+Status migrate(Connection &connection, int targetVersion)
+{
+    if (targetVersion < 0)
+        targetVersion = currentVersion();
+    QSqlQuery versionQuery(connection.database());
+    if (!versionQuery.exec(QStringLiteral("PRAGMA user_version")) || !versionQuery.next())
+        return Error{versionQuery.lastError().text(), connection.path()};
+    const int from = versionQuery.value(0).toInt();
+    versionQuery.finish();
+
+    for (int version = from + 1; version <= targetVersion; ++version) {
+        if (Status s = connection.begin(); !s)
+            return s;
+        for (const QString &statement : migrationStatements(version)) {
+            QSqlQuery query(connection.database());
+            if (!query.exec(statement)) {
+                const QString text = query.lastError().text();
+                connection.rollback();
+                return Error{QStringLiteral("migration to schema version %1 failed: %2").arg(version).arg(text),
+                             connection.path()};
+            }
+        }
+        // PRAGMAs take no bound parameters; both values are integers we control.
+        connection.exec(QStringLiteral("PRAGMA application_id = %1").arg(ApplicationId));
+        if (Status s = connection.exec(QStringLiteral("PRAGMA user_version = %1").arg(version)); !s) {
+            connection.rollback();
+            return s;
+        }
+        if (Status s = connection.commit(); !s)
+            return s;
+    }
+    return {};
+}
+
+} // namespace PromoDesk::Store::Schema

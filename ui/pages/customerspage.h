@@ -1,0 +1,59 @@
+#pragma once
+
+#include "page.h"
+
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QSplitter;
+class QTableView;
+class QTimer;
+
+namespace PromoDesk::Items {
+class CustomerTableModel;
+}
+
+namespace PromoDesk::Ui {
+
+class CustomerProfilePanel;
+class EmptyState;
+
+// Every member of the workspace in a lazily loaded, sortable table with a search
+// box that filters as you type; double-click (or Enter) opens the profile.
+class CustomersPage : public Page
+{
+    Q_OBJECT
+
+public:
+    explicit CustomersPage(QWidget *parent = nullptr);
+
+    QString title() const override { return tr("Customers"); }
+    void setWorkspace(const std::optional<Store::WorkspaceInfo> &workspace) override;
+
+    QTableView *table() const { return m_table; }
+    QLineEdit *searchBox() const { return m_search; }
+    CustomerProfilePanel *profilePanel() const { return m_profile; }
+    Items::CustomerTableModel *model() const { return m_model; }
+
+    void openProfile(int row);
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+
+private:
+    void updateSummary();
+
+    Items::CustomerTableModel *m_model;
+    QLineEdit *m_search;
+    QTimer *m_searchDebounce;
+    QLabel *m_summary;
+    QLabel *m_error;
+    QProgressBar *m_busy;
+    QTableView *m_table;
+    QSplitter *m_splitter;
+    CustomerProfilePanel *m_profile;
+    EmptyState *m_noWorkspace;
+    bool m_hasWorkspace = false;
+};
+
+} // namespace PromoDesk::Ui
