@@ -223,7 +223,7 @@ void MainWindow::openWorkspace(const QString &path)
                 refreshOverview();
             emit workspaceFailed(message);
             if (isVisible())
-                QMessageBox::warning(this, tr("Cannot open workspace"), message);
+                showError(tr("Cannot open workspace"), message);
             return;
         }
         applyWorkspace(result.value());
@@ -337,7 +337,7 @@ void MainWindow::newWorkspace()
         const Status status = watcher->result();
         if (!status) {
             if (!cancelled->load())
-                QMessageBox::warning(this, tr("Cannot create workspace"), status.error().toString());
+                showError(tr("Cannot create workspace"), status.error().toString());
             return;
         }
         openWorkspace(path);
@@ -386,6 +386,15 @@ void MainWindow::rebuildRecentMenu()
         recentWorkspaces.set({});
         rebuildRecentMenu();
     });
+}
+
+// Window-modal and non-blocking: the event loop (and any background work) goes on.
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    auto *box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("errorMessage"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

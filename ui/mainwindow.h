@@ -56,6 +56,7 @@ private:
     void rememberRecent(const QString &path);
     void rebuildRecentMenu();
     void updateBadge();
+    void showError(const QString &title, const QString &message);
 
     std::optional<Store::WorkspaceInfo> m_workspace;
     QList<Page *> m_pages;

@@ -49,6 +49,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("PromoDesk"));
     QApplication::setApplicationVersion(QStringLiteral(PROMODESK_VERSION));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/promodesk/icons/promodesk.svg")));
+    QGuiApplication::setDesktopFileName(QStringLiteral("com.promodesk.PromoDesk"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("PromoDesk — local promotion engine and marketing dashboard."));

@@ -44,7 +44,19 @@ Result<qint64> CustomerLoader::count(quint64 generation, const CustomerQuery &qu
     if (Status s = ensureOpen(); !s)
         return s.error();
     CustomerRepository repository(*m_connection);
-    return repository.count(query);
+    auto matches = repository.count(query);
+    if (!matches || query.search.trimmed().isEmpty())
+        return matches;
+    // Choose how later pages of this search are read: rare matches (under 2% of
+    // members) are found faster by one scan than by walking the sort index.
+    if (!m_tableSize) {
+        auto all = repository.count(CustomerQuery{});
+        if (!all)
+            return all;
+        m_tableSize = all.value();
+    }
+    m_scanSearch = matches.value() * 50 < *m_tableSize ? query.search : QString();
+    return matches;
 }
 
 Result<QList<CustomerRow>> CustomerLoader::loadPage(const PageRequest &request)
@@ -54,6 +66,13 @@ Result<QList<CustomerRow>> CustomerLoader::loadPage(const PageRequest &request)
     if (Status s = ensureOpen(); !s)
         return s.error();
     CustomerRepository repository(*m_connection);
+    PageRequest planned = request;
+    planned.query.fullScan = !request.query.search.isEmpty() && request.query.search == m_scanSearch;
+    return loadPlannedPage(repository, planned);
+}
+
+Result<QList<CustomerRow>> CustomerLoader::loadPlannedPage(CustomerRepository &repository, const PageRequest &request)
+{
     if (request.page == 0)
         return repository.pageAfter(request.query, std::nullopt, request.pageSize);
     if (request.after)

@@ -48,8 +48,11 @@ public:
 
 private:
     Status ensureOpen();
+    Result<QList<Store::CustomerRow>> loadPlannedPage(Store::CustomerRepository &repository, const PageRequest &request);
 
     QString m_path;
+    std::optional<qint64> m_tableSize;
+    QString m_scanSearch; // the search whose matches are rare enough to scan for
     std::shared_ptr<std::atomic<quint64>> m_latest;
     std::unique_ptr<Store::Connection> m_connection;
     std::atomic<void *> m_handle{nullptr};

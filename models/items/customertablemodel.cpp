@@ -106,6 +106,18 @@ void CustomerTableModel::sort(int column, Qt::SortOrder order)
     m_sortColumn = column;
     m_query.sort = *sort;
     m_query.descending = descending;
+    // Same rows in another order: the count stands, only the pages go.
+    if (m_loader && m_total > 0) {
+        m_generation->fetch_add(1);
+        m_loader->interrupt();
+        m_inFlight.clear();
+        m_wanted.clear();
+        beginResetModel();
+        m_pages.clear();
+        endResetModel();
+        requestPage(0);
+        return;
+    }
     restart();
 }
 

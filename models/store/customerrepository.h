@@ -20,6 +20,9 @@ struct CustomerQuery
     CustomerSort sort = CustomerSort::Name;
     bool descending = false;
     QString search; // substring of name or email, or an exact id / source_id
+    // Planner hint for a search that matches few rows: scan the table and sort the
+    // matches, instead of walking the sort index and testing every row on the way.
+    bool fullScan = false;
 
     bool operator==(const CustomerQuery &) const = default;
 };

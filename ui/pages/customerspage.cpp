@@ -105,6 +105,8 @@ CustomersPage::CustomersPage(QWidget *parent)
     m_splitter->setChildrenCollapsible(false);
 
     connect(m_model, &CustomerTableModel::totalChanged, this, &CustomersPage::updateSummary);
+    // A new search or sort starts at the top, as in any list.
+    connect(m_model, &QAbstractItemModel::modelReset, m_table, &QTableView::scrollToTop);
     connect(m_model, &CustomerTableModel::loadingChanged, this, [this](bool loading) {
         m_busy->setVisible(loading);
         if (loading)
