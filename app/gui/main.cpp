@@ -1,5 +1,7 @@
 #include "mainwindow.h"
+#include "pages/customerspage.h"
 #include "pages/page.h"
+#include "widgets/customerprofilepanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -33,7 +35,17 @@ void screenshotPages(PromoDesk::Ui::MainWindow &window, const QString &dir)
         else
             std::printf("%s\n", qPrintable(file));
     }
-    QApplication::quit();
+    // And the customer profile panel, on the first customer of the list.
+    auto *customers = window.findChild<PromoDesk::Ui::CustomersPage *>();
+    window.showPage(pages.indexOf(customers));
+    QObject::connect(customers->profilePanel(), &PromoDesk::Ui::CustomerProfilePanel::loaded, &window, [&window, dir] {
+        QApplication::processEvents();
+        const QString file = QDir(dir).filePath(QStringLiteral("customerProfile.png"));
+        if (window.grab().save(file))
+            std::printf("%s\n", qPrintable(file));
+        QApplication::quit();
+    });
+    customers->openProfile(0);
 }
 
 } // namespace

@@ -34,16 +34,29 @@ QString yesNo(bool granted)
     return granted ? QObject::tr("✔ granted") : QObject::tr("✘ not granted");
 }
 
+// Tags as "a, b"; metadata as one "key: value" line per key, so long values wrap.
 QString prettyJson(const QString &json)
 {
     const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8());
     if (doc.isNull())
         return json;
-    if (doc.isArray() && doc.array().isEmpty())
-        return QObject::tr("none");
-    if (doc.isObject() && doc.object().isEmpty())
-        return QObject::tr("none");
-    return QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
+    QStringList parts;
+    if (doc.isArray()) {
+        for (const QJsonValue &value : doc.array())
+            parts << value.toVariant().toString();
+        return parts.isEmpty() ? QObject::tr("none") : parts.join(QStringLiteral(", "));
+    }
+    const QJsonObject object = doc.object();
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const QJsonValue value = it.value();
+        QString text = value.toVariant().toString();
+        if (value.isObject())
+            text = QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+        else if (value.isArray())
+            text = QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+        parts << it.key() + QStringLiteral(": ") + text;
+    }
+    return parts.isEmpty() ? QObject::tr("none") : parts.join(QLatin1Char('\n'));
 }
 
 QTreeWidget *makeTree(const QStringList &headers, QWidget *parent)
