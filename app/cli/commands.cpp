@@ -1,5 +1,8 @@
 #include "commands.h"
 
+#include "rules/json.h"
+#include "rules/syntax.h"
+#include "rules/typecheck.h"
 #include "store/connection.h"
 #include "store/demogenerator.h"
 #include "store/schema.h"
@@ -13,6 +16,8 @@
 #include <QJsonObject>
 #include <QSqlQuery>
 #include <QTimeZone>
+
+#include <QTextStream>
 
 #include <cstdio>
 
@@ -236,6 +241,42 @@ int runCheck(const QStringList &arguments)
     printJson({{QStringLiteral("workspace"), path}, {QStringLiteral("ok"), problems.isEmpty()},
                {QStringLiteral("problems"), problems}});
     return problems.isEmpty() ? 0 : 1;
+}
+
+int runRules(const QStringList &arguments)
+{
+    const QString sub = arguments.value(1);
+    if (sub != QLatin1String("check")) {
+        QCommandLineParser parser;
+        int exitCode = 0;
+        if (!parse(parser, arguments.mid(0, 1) + arguments.mid(1).filter(QStringLiteral("-")),
+                   QStringLiteral("Rules of the rule language. Subcommands:\n"
+                                  "  rules check   read a rule on stdin; print its normal form and JSON, or the error "
+                                  "with line:column (exit status 2)"),
+                   exitCode))
+            return exitCode;
+        return fail(sub.isEmpty() ? QStringLiteral("rules: say which subcommand (rules check)")
+                                  : QStringLiteral("rules: unknown subcommand \"%1\" (try rules --help)").arg(sub),
+                    2);
+    }
+    QCommandLineParser parser;
+    int exitCode = 0;
+    if (!parse(parser, arguments.mid(1),
+               QStringLiteral("Read a rule in the text syntax on stdin. Print its normal form and its stored JSON, "
+                              "or the first error with its line and column (exit status 2)."),
+               exitCode))
+        return exitCode;
+    QTextStream in(stdin);
+    const QString text = in.readAll();
+    auto parsed = Rules::parse(text);
+    if (!parsed)
+        return fail(QStringLiteral("rules check: ") + parsed.error().toString(), 2);
+    auto checked = Rules::check(parsed.value());
+    if (!checked)
+        return fail(QStringLiteral("rules check: ") + checked.error().toString(), 2);
+    printJson({{QStringLiteral("normal_form"), Rules::print(checked.value())},
+               {QStringLiteral("rule"), Rules::toJson(checked.value())}});
+    return 0;
 }
 
 } // namespace PromoDesk::Cli

@@ -9,5 +9,6 @@ namespace PromoDesk::Cli {
 int runInit(const QStringList &arguments);
 int runInfo(const QStringList &arguments);
 int runCheck(const QStringList &arguments);
+int runRules(const QStringList &arguments);
 
 } // namespace PromoDesk::Cli

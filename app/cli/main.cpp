@@ -16,6 +16,7 @@ const char *const Usage =
     "  init    Create a workspace, optionally filled with demo data\n"
     "  info    Show a workspace's kind, schema version and row counts (JSON)\n"
     "  check   Run SQLite's integrity check over a workspace\n"
+    "  rules   Check a rule: rules check < RULE (prints the normal form and JSON)\n"
     "\n"
     "Exit status is 0 on success; otherwise one line on stderr says what went wrong.\n";
 
@@ -45,6 +46,8 @@ int main(int argc, char *argv[])
         return PromoDesk::Cli::runInfo(rest);
     if (command == QLatin1String("check"))
         return PromoDesk::Cli::runCheck(rest);
+    if (command == QLatin1String("rules"))
+        return PromoDesk::Cli::runRules(rest);
     std::fprintf(stderr, "promodesk-cli: unknown command \"%s\" (try promodesk-cli --help)\n",
                  command.toLocal8Bit().constData());
     return 2;

@@ -12,11 +12,16 @@ namespace PromoDesk {
 struct Error
 {
     QString message;
-    QString where;
+    QString where;   // a file, a table, a field…
+    int line = 0;    // 1-based position in a text (rules, CSV), 0 if none
+    int column = 0;
 
     QString toString() const
     {
-        return where.isEmpty() ? message : where + QStringLiteral(": ") + message;
+        QString at = where;
+        if (line > 0)
+            at += (at.isEmpty() ? QString() : QStringLiteral(", ")) + QStringLiteral("line %1, column %2").arg(line).arg(column);
+        return at.isEmpty() ? message : at + QStringLiteral(": ") + message;
     }
 };
 

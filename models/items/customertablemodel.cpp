@@ -58,8 +58,9 @@ void CustomerTableModel::stopThread()
         return;
     m_generation->fetch_add(1);
     m_loader->interrupt();
-    // The loader is deleted in its own thread, closing its connection there.
-    QMetaObject::invokeMethod(m_loader, [loader = m_loader] { delete loader; }, Qt::QueuedConnection);
+    // Queued requests see the new generation and return at once; the loader is
+    // deleted in its own thread as it finishes (deleteLater on finished), closing
+    // its connection there.
     m_thread->quit();
     m_thread->wait();
     delete m_thread;
@@ -82,6 +83,7 @@ void CustomerTableModel::setWorkspace(const QString &path, const QString &curren
         m_thread->setObjectName(QStringLiteral("customer-loader"));
         m_loader = new CustomerLoader(path, m_generation);
         m_loader->moveToThread(m_thread);
+        connect(m_thread, &QThread::finished, m_loader, &QObject::deleteLater);
         m_thread->start();
     }
     restart();
@@ -106,8 +108,9 @@ void CustomerTableModel::sort(int column, Qt::SortOrder order)
     m_sortColumn = column;
     m_query.sort = *sort;
     m_query.descending = descending;
-    // Same rows in another order: the count stands, only the pages go.
-    if (m_loader && m_total > 0) {
+    // Same rows in another order: the count stands, only the pages go. While a
+    // count is still on its way (a search just typed), recount with the new order.
+    if (m_loader && m_total > 0 && !m_counting) {
         m_generation->fetch_add(1);
         m_loader->interrupt();
         m_inFlight.clear();
@@ -135,10 +138,12 @@ void CustomerTableModel::restart()
         m_total = 0;
         endResetModel();
         emit totalChanged(0);
-        setLoading(false);
+        m_counting = false;
+        updateLoading();
         return;
     }
-    setLoading(true);
+    m_counting = true;
+    updateLoading();
     const CustomerQuery query = m_query;
     QPointer<CustomerTableModel> self(this);
     CustomerLoader *loader = m_loader;
@@ -159,8 +164,9 @@ void CustomerTableModel::onCounted(quint64 generation, const Result<qint64> &res
 {
     if (generation != m_generation->load())
         return;
+    m_counting = false;
     if (!result) {
-        setLoading(false);
+        updateLoading();
         emit errorOccurred(result.error().toString());
         return;
     }
@@ -170,9 +176,8 @@ void CustomerTableModel::onCounted(quint64 generation, const Result<qint64> &res
     m_total = result.value();
     endResetModel();
     emit totalChanged(m_total);
-    if (m_total == 0)
-        setLoading(false);
-    else
+    updateLoading();
+    if (m_total > 0)
         requestPage(0);
 }
 
@@ -219,7 +224,6 @@ void CustomerTableModel::flushRequests()
         else if (auto after = m_pages.constFind(page + 1); after != m_pages.cend() && !after->rows.isEmpty())
             request.before = after->rows.constFirst().key();
         m_inFlight.insert(page);
-        setLoading(true);
         QPointer<CustomerTableModel> self(this);
         CustomerLoader *loader = m_loader;
         QMetaObject::invokeMethod(
@@ -233,6 +237,7 @@ void CustomerTableModel::flushRequests()
             },
             Qt::QueuedConnection);
     }
+    updateLoading();
 }
 
 void CustomerTableModel::onPageLoaded(quint64 generation, int page, const Result<QList<CustomerRow>> &result)
@@ -250,8 +255,6 @@ void CustomerTableModel::onPageLoaded(quint64 generation, int page, const Result
         if (last >= first)
             emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
     }
-    if (m_inFlight.isEmpty() && m_wanted.isEmpty())
-        setLoading(false);
     flushRequests();
 }
 
@@ -262,6 +265,12 @@ void CustomerTableModel::evictPages()
                                        [](const Page &a, const Page &b) { return a.lastUsed < b.lastUsed; });
         m_pages.erase(oldest);
     }
+}
+
+// Loading means exactly: a count or a page is on its way.
+void CustomerTableModel::updateLoading()
+{
+    setLoading(m_counting || !m_inFlight.isEmpty());
 }
 
 void CustomerTableModel::setLoading(bool loading)

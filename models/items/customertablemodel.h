@@ -70,6 +70,7 @@ private:
     void onPageLoaded(quint64 generation, int page, const Result<QList<Store::CustomerRow>> &result);
     void evictPages();
     void setLoading(bool loading);
+    void updateLoading();
     const Store::CustomerRow *rowAt(int row) const;
     void stopThread();
 
@@ -78,6 +79,7 @@ private:
     int m_sortColumn = Name;
     qint64 m_total = 0;
     bool m_loading = false;
+    bool m_counting = false;
     QString m_path;
 
     std::shared_ptr<std::atomic<quint64>> m_generation;

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "ast.h"
+#include "common/result.h"
+
+#include <QJsonObject>
+
+namespace PromoDesk::Rules {
+
+// The stored form of a checked rule:
+//   {"and": [ … ]}  {"or": [ … ]}  {"not": { … }}
+//   {"any_item": { … }}  {"every_item": { … }}  {"none_item": { … }}
+//   {"attribute": "order.amount", "operator": "more_than_or_equal", "values": [10000]}
+//   {"attribute": "order.items.quantity", "arguments": {"sku": "sku_00012_1"}, "operator": "more_than", "values": [1]}
+// Money is integer cents (as in Voucherify), date-times ISO-8601 UTC text, days numbers.
+// Keys are written in a stable order, so stored rules diff cleanly.
+QJsonObject toJson(const Node &checkedRule);
+
+// Reads the stored form and type-checks it; errors name the JSON path ("and[2].values[0]").
+Result<Node> fromJson(const QJsonObject &object);
+
+} // namespace PromoDesk::Rules

@@ -1,0 +1,308 @@
+// promodesk-cli as a user (or a script) runs it: exit codes, JSON on stdout, and one
+// line on stderr that says what was wrong.
+
+#include "testsupport.h"
+
+#include "store/schema.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+using namespace PromoDesk;
+using namespace PromoDesk::Tests;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    QString failure; // why the process could not be run at all
+};
+
+Run runCli(const QStringList &arguments)
+{
+    QProcess process;
+    process.setProgram(QStringLiteral(PROMODESK_CLI_PATH));
+    process.setArguments(arguments);
+    process.start();
+    Run run;
+    if (!process.waitForStarted(30'000) || !process.waitForFinished(120'000)) {
+        run.failure = u"promodesk-cli %1: %2"_s.arg(arguments.join(u' '), process.errorString());
+        process.kill();
+        process.waitForFinished();
+        return run;
+    }
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    return run;
+}
+
+QJsonObject parseObject(const QByteArray &json, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        *error = u"not a JSON object (%1): %2"_s.arg(parseError.errorString(), QString::fromUtf8(json));
+        return {};
+    }
+    return document.object();
+}
+
+} // namespace
+
+// Runs the CLI, failing the test if it cannot be run; `run` receives the outcome.
+#define RUN_CLI(run, ...)                                                                                      \
+    const Run run = runCli(__VA_ARGS__);                                                                       \
+    QVERIFY2(run.failure.isEmpty(), qPrintable(run.failure))
+
+// Runs the CLI expecting success and a JSON object on stdout, into `object`.
+#define RUN_CLI_JSON(object, ...)                                                                              \
+    QJsonObject object;                                                                                        \
+    {                                                                                                          \
+        RUN_CLI(run_, __VA_ARGS__);                                                                            \
+        QVERIFY2(run_.exitCode == 0, run_.err.constData());                                                    \
+        QString error_;                                                                                        \
+        object = parseObject(run_.out, &error_);                                                               \
+        QVERIFY2(error_.isEmpty(), qPrintable(error_));                                                        \
+    }
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+
+    void helpPrintsUsage_data();
+    void helpPrintsUsage();
+    void initWithDemoPrintsItsRows();
+    void infoPrintsKindVersionAndCounts();
+    void initSandboxMakesASandbox();
+    void checkReportsAHealthyWorkspace();
+    void errorsAreOneLineOnStderr_data();
+    void errorsAreOneLineOnStderr();
+    void readingCommandsLeaveNoSideFiles_data();
+    void readingCommandsLeaveNoSideFiles();
+    void forceReplacesOnlyAWorkspace();
+    void badOptionsWithForceKeepTheOldWorkspace_data();
+    void badOptionsWithForceKeepTheOldWorkspace();
+
+private:
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+    QTemporaryDir m_dir;
+    QString m_demo;   // made by initWithDemoPrintsItsRows
+    QString m_text;   // a text file
+};
+
+void TestCli::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY2(QFileInfo(QStringLiteral(PROMODESK_CLI_PATH)).isExecutable(), PROMODESK_CLI_PATH);
+    m_demo = path(u"demo.promodesk"_s);
+    m_text = path(u"notes.txt"_s);
+    QVERIFY(QFile::copy(QStringLiteral(PROMODESK_TEST_DATA_DIR "/not-a-workspace.txt"), m_text));
+}
+
+void TestCli::helpPrintsUsage_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("mentions");
+    QTest::newRow("--help") << QStringList{u"--help"_s} << u"init"_s;
+    QTest::newRow("help") << QStringList{u"help"_s} << u"check"_s;
+    QTest::newRow("init --help") << QStringList{u"init"_s, u"--help"_s} << u"--demo"_s;
+    QTest::newRow("info --help") << QStringList{u"info"_s, u"--help"_s} << u"--workspace"_s;
+    QTest::newRow("check --help") << QStringList{u"check"_s, u"-h"_s} << u"--workspace"_s;
+}
+
+void TestCli::helpPrintsUsage()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, mentions);
+    RUN_CLI(run, arguments);
+    QCOMPARE(run.exitCode, 0);
+    const QString out = QString::fromUtf8(run.out);
+    QVERIFY2(out.contains(u"Usage:"_s), qPrintable(out));
+    QVERIFY2(out.contains(mentions), qPrintable(out));
+    QCOMPARE(run.err, QByteArray());
+}
+
+void TestCli::initWithDemoPrintsItsRows()
+{
+    RUN_CLI(run, {u"init"_s, u"--workspace"_s, m_demo, u"--demo"_s, u"small"_s, u"--seed"_s, u"3"_s, u"--quiet"_s});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(run.err, QByteArray()); // --quiet: no progress
+    QString error;
+    const QJsonObject out = parseObject(run.out, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(out.value(u"workspace").toString(), m_demo);
+    QCOMPARE(out.value(u"kind").toString(), u"production"_s);
+    QCOMPARE(out.value(u"seed").toString(), u"3"_s);
+    const QJsonObject rows = out.value(u"rows").toObject();
+    QCOMPARE(rows.value(u"customers").toInteger(), qint64(5000));
+    QVERIFY(rows.value(u"orders").toInteger() > 5000);
+    QVERIFY(rows.value(u"order_items").toInteger() >= rows.value(u"orders").toInteger());
+    QVERIFY(QFileInfo(m_demo).isFile());
+}
+
+void TestCli::infoPrintsKindVersionAndCounts()
+{
+    QVERIFY2(QFileInfo::exists(m_demo), "needs initWithDemoPrintsItsRows");
+    RUN_CLI_JSON(info, {u"info"_s, u"--workspace"_s, m_demo});
+    QCOMPARE(info.value(u"schema_version").toInt(), Store::Schema::currentVersion());
+    QCOMPARE(info.value(u"kind").toString(), u"production"_s);
+    const QJsonObject tables = info.value(u"tables").toObject();
+    QCOMPARE(tables.value(u"customers").toInteger(), qint64(5000));
+    for (const QString &table : Store::Schema::tables())
+        QVERIFY2(tables.contains(table), qPrintable(table));
+    QVERIFY(tables.value(u"orders").toInteger() > 5000);
+}
+
+void TestCli::initSandboxMakesASandbox()
+{
+    const QString sandbox = path(u"sandbox.promodesk"_s);
+    RUN_CLI_JSON(created, {u"init"_s, u"--workspace"_s, sandbox, u"--sandbox"_s, u"--name"_s, u"Try-outs"_s});
+    QCOMPARE(created.value(u"kind").toString(), u"sandbox"_s);
+    QCOMPARE(created.value(u"schema_version").toInt(), Store::Schema::currentVersion());
+
+    RUN_CLI_JSON(info, {u"info"_s, u"-w"_s, sandbox});
+    QCOMPARE(info.value(u"kind").toString(), u"sandbox"_s);
+    QCOMPARE(info.value(u"name").toString(), u"Try-outs"_s);
+    QCOMPARE(info.value(u"tables").toObject().value(u"customers").toInteger(), qint64(0));
+}
+
+void TestCli::checkReportsAHealthyWorkspace()
+{
+    QVERIFY2(QFileInfo::exists(m_demo), "needs initWithDemoPrintsItsRows");
+    RUN_CLI_JSON(check, {u"check"_s, u"--workspace"_s, m_demo});
+    QCOMPARE(check.value(u"ok").toBool(), true);
+    QVERIFY(check.value(u"problems").toArray().isEmpty());
+}
+
+void TestCli::errorsAreOneLineOnStderr_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QStringList>("mentions");
+    const QString fresh = path(u"never-created.promodesk"_s);
+    QTest::newRow("no command") << QStringList() << QStringList{u"Usage"_s};
+    QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << QStringList{u"frobnicate"_s};
+    QTest::newRow("unknown option") << QStringList{u"info"_s, u"--frob"_s} << QStringList{u"frob"_s};
+    QTest::newRow("stray argument") << QStringList{u"info"_s, u"--workspace"_s, m_demo, u"extra"_s}
+                                    << QStringList{u"extra"_s};
+    QTest::newRow("init without --workspace") << QStringList{u"init"_s, u"--demo"_s, u"small"_s}
+                                              << QStringList{u"--workspace"_s};
+    QTest::newRow("info without --workspace") << QStringList{u"info"_s} << QStringList{u"--workspace"_s};
+    QTest::newRow("check without --workspace") << QStringList{u"check"_s} << QStringList{u"--workspace"_s};
+    QTest::newRow("bad --demo") << QStringList{u"init"_s, u"--workspace"_s, fresh, u"--demo"_s, u"huge"_s}
+                                << QStringList{u"--demo"_s, u"huge"_s};
+    QTest::newRow("bad --seed") << QStringList{u"init"_s, u"-w"_s, fresh, u"--demo"_s, u"small"_s, u"--seed"_s, u"-4"_s}
+                                << QStringList{u"--seed"_s, u"-4"_s};
+    QTest::newRow("bad --as-of") << QStringList{u"init"_s, u"-w"_s, fresh, u"--demo"_s, u"small"_s, u"--as-of"_s,
+                                                u"2026-13-40"_s}
+                                 << QStringList{u"--as-of"_s, u"2026-13-40"_s};
+    QTest::newRow("existing target") << QStringList{u"init"_s, u"--workspace"_s, m_text}
+                                     << QStringList{m_text, u"--force"_s};
+    QTest::newRow("info on a text file") << QStringList{u"info"_s, u"--workspace"_s, m_text}
+                                         << QStringList{m_text, u"not a PromoDesk workspace"_s};
+    QTest::newRow("info on a missing file") << QStringList{u"info"_s, u"--workspace"_s, fresh}
+                                            << QStringList{fresh};
+    QTest::newRow("check on a text file") << QStringList{u"check"_s, u"--workspace"_s, m_text}
+                                          << QStringList{m_text};
+    QTest::newRow("force over a text file") << QStringList{u"init"_s, u"--workspace"_s, m_text, u"--force"_s}
+                                            << QStringList{m_text, u"refusing"_s};
+}
+
+void TestCli::errorsAreOneLineOnStderr()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QStringList, mentions);
+    const QByteArray textBefore = fileChecksum(m_text);
+    RUN_CLI(run, arguments);
+    QVERIFY(run.exitCode != 0);
+    const QString err = QString::fromLocal8Bit(run.err);
+    if (!arguments.isEmpty()) { // without a command the usage goes to stderr, as it should
+        QVERIFY2(err.endsWith(u'\n') && err.count(u'\n') == 1, qPrintable(err));
+        QVERIFY2(err.startsWith(u"promodesk-cli:"_s), qPrintable(err));
+        QCOMPARE(run.out, QByteArray());
+    }
+    for (const QString &mention : mentions)
+        QVERIFY2(err.contains(mention), qPrintable(u"\"%1\" not in: %2"_s.arg(mention, err)));
+    QVERIFY(!QFileInfo::exists(path(u"never-created.promodesk"_s)));
+    QCOMPARE(fileChecksum(m_text), textBefore);
+}
+
+void TestCli::readingCommandsLeaveNoSideFiles_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::newRow("info") << u"info"_s;
+    QTest::newRow("check") << u"check"_s;
+}
+
+void TestCli::readingCommandsLeaveNoSideFiles()
+{
+    QFETCH(QString, command);
+    const QString target = path(u"side-files-%1.promodesk"_s.arg(command));
+    RUN_CLI_JSON(created, {u"init"_s, u"-w"_s, target});
+    // (init itself leaves them too: Workspace::create ends with a read-only inspect.)
+    QFile::remove(target + u"-wal"_s);
+    QFile::remove(target + u"-shm"_s);
+    const QByteArray before = fileChecksum(target);
+
+    RUN_CLI_JSON(out, {command, u"-w"_s, target});
+    QCOMPARE(fileChecksum(target), before);
+    QEXPECT_FAIL("", "Known bug: a read-only connection to a WAL workspace creates -wal and -shm files "
+                     "and leaves them behind",
+                 Continue);
+    QCOMPARE(entriesIn(m_dir.path()).filter(u"side-files-%1"_s.arg(command)),
+             QStringList{u"side-files-%1.promodesk"_s.arg(command)});
+}
+
+void TestCli::forceReplacesOnlyAWorkspace()
+{
+    const QString target = path(u"replace-me.promodesk"_s);
+    RUN_CLI_JSON(first, {u"init"_s, u"-w"_s, target, u"--sandbox"_s});
+    QCOMPARE(first.value(u"kind").toString(), u"sandbox"_s);
+    RUN_CLI_JSON(second, {u"init"_s, u"-w"_s, target, u"--force"_s});
+    QCOMPARE(second.value(u"kind").toString(), u"production"_s);
+    RUN_CLI_JSON(info, {u"info"_s, u"-w"_s, target});
+    QCOMPARE(info.value(u"kind").toString(), u"production"_s);
+}
+
+void TestCli::badOptionsWithForceKeepTheOldWorkspace_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::newRow("bad --demo") << QStringList{u"--demo"_s, u"huge"_s};
+    QTest::newRow("bad --seed") << QStringList{u"--demo"_s, u"small"_s, u"--seed"_s, u"x"_s};
+    QTest::newRow("bad --as-of") << QStringList{u"--demo"_s, u"small"_s, u"--as-of"_s, u"soon"_s};
+}
+
+void TestCli::badOptionsWithForceKeepTheOldWorkspace()
+{
+    QFETCH(QStringList, options);
+    const QString target = path(u"keep-me-%1.promodesk"_s.arg(QLatin1String(QTest::currentDataTag())).replace(u' ', u'-'));
+    RUN_CLI_JSON(created, {u"init"_s, u"-w"_s, target, u"--sandbox"_s});
+    const QByteArray before = fileChecksum(target);
+
+    RUN_CLI(run, QStringList{u"init"_s, u"-w"_s, target, u"--force"_s} + options);
+    QVERIFY(run.exitCode != 0);
+    QVERIFY2(run.err.startsWith("promodesk-cli:"), run.err.constData());
+    // A usage error must not cost the user the workspace that --force would have replaced.
+    QEXPECT_FAIL("", "Known bug: init --force deletes the existing workspace before validating "
+                     "--demo/--seed/--as-of",
+                 Continue);
+    QVERIFY(QFileInfo::exists(target));
+    QEXPECT_FAIL("", "Known bug: see above", Continue);
+    QCOMPARE(fileChecksum(target), before);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
