@@ -11,6 +11,7 @@
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -20,6 +21,7 @@
 #include <QTextStream>
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace PromoDesk::Cli {
 
@@ -102,15 +104,27 @@ int runInit(const QStringList &arguments)
         return fail(QStringLiteral("init: --workspace FILE is required"), 2);
     const WorkspaceKind kind = parser.isSet(sandbox) ? WorkspaceKind::Sandbox : WorkspaceKind::Production;
 
+    // With --force the new workspace is built beside the old one and renamed over it
+    // only when complete: a failed or killed init leaves the old workspace as it was.
+    QString target = path;
     if (QFile::exists(path)) {
         if (!parser.isSet(force))
             return fail(QStringLiteral("init: %1 already exists (use --force to replace it)").arg(path));
         // Only a workspace is ever replaced, never some unrelated file.
         if (auto existing = Workspace::inspect(path); !existing)
             return fail(QStringLiteral("init: refusing to replace %1: %2").arg(path, existing.error().message));
+        target = path + QStringLiteral(".replacement");
         for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
-            QFile::remove(path + suffix);
+            QFile::remove(target + suffix);
     }
+    const auto replaceOld = [&]() -> bool {
+        if (target == path)
+            return true;
+        QFile::remove(path + QStringLiteral("-wal"));
+        QFile::remove(path + QStringLiteral("-shm"));
+        // rename(2) replaces the old file atomically.
+        return std::rename(QFile::encodeName(target).constData(), QFile::encodeName(path).constData()) == 0;
+    };
 
     QJsonObject out;
     if (parser.isSet(demo)) {
@@ -129,7 +143,7 @@ int runInit(const QStringList &arguments)
         options.kind = kind;
         options.name = parser.value(name);
         const bool showProgress = !parser.isSet(quiet);
-        auto report = generateDemo(path, options, [showProgress](int percent) {
+        auto report = generateDemo(target, options, [showProgress](int percent) {
             if (showProgress) {
                 std::fprintf(stderr, "\rgenerating demo data… %3d%%", percent);
                 std::fflush(stderr);
@@ -139,7 +153,9 @@ int runInit(const QStringList &arguments)
         if (showProgress)
             std::fputs("\n", stderr);
         if (!report)
-            return fail(QStringLiteral("init: ") + report.error().toString());
+            return fail(QStringLiteral("init: ") + report.error().message + QStringLiteral(" (") + path + QLatin1Char(')'));
+        if (!replaceOld())
+            return fail(QStringLiteral("init: cannot replace %1 with the new workspace").arg(path));
         const DemoReport &r = report.value();
         out.insert(QStringLiteral("workspace"), path);
         out.insert(QStringLiteral("kind"), kindName(kind));
@@ -157,9 +173,12 @@ int runInit(const QStringList &arguments)
         out.insert(QStringLiteral("index_seconds"), double(r.indexMs) / 1000.0);
         out.insert(QStringLiteral("rows_per_second"), seconds > 0 ? qint64(double(r.rows()) / seconds) : 0);
     } else {
-        auto created = Workspace::create(path, kind, parser.value(name));
+        const QString displayName = parser.isSet(name) ? parser.value(name) : QFileInfo(path).completeBaseName();
+        auto created = Workspace::create(target, kind, displayName);
         if (!created)
-            return fail(QStringLiteral("init: ") + created.error().toString());
+            return fail(QStringLiteral("init: ") + created.error().message + QStringLiteral(" (") + path + QLatin1Char(')'));
+        if (!replaceOld())
+            return fail(QStringLiteral("init: cannot replace %1 with the new workspace").arg(path));
         out.insert(QStringLiteral("workspace"), path);
         out.insert(QStringLiteral("kind"), kindName(kind));
         out.insert(QStringLiteral("schema_version"), created.value().schemaVersion);
@@ -186,7 +205,8 @@ int runInfo(const QStringList &arguments)
     auto info = Workspace::open(path);
     if (!info)
         return fail(QStringLiteral("info: ") + info.error().toString());
-    auto connection = Connection::open(path, Connection::Access::ReadOnly);
+    // Read-write so that closing the last connection folds the WAL back into the file.
+    auto connection = Connection::open(path, Connection::Access::ReadWrite);
     if (!connection)
         return fail(QStringLiteral("info: ") + connection.error().toString());
     auto counts = Workspace::counts(*connection.value());

@@ -173,6 +173,7 @@ void CustomerTableModel::onCounted(quint64 generation, const Result<qint64> &res
     // The old rows stay on screen until the new query has its count: no flash of emptiness.
     beginResetModel();
     m_pages.clear();
+    m_wanted.clear();
     m_total = result.value();
     endResetModel();
     emit totalChanged(m_total);
@@ -206,7 +207,9 @@ void CustomerTableModel::requestPage(int page) const
 
 void CustomerTableModel::flushRequests()
 {
-    if (!m_loader)
+    // Until a new search has its count, cached pages belong to the old query: their
+    // keys must not seed pages of the new one. The count's reset asks again.
+    if (!m_loader || m_counting)
         return;
     const quint64 generation = m_generation->load();
     while (m_inFlight.size() < MaxInFlight && !m_wanted.isEmpty()) {

@@ -14,7 +14,10 @@ namespace PromoDesk::Store {
 class Connection
 {
 public:
-    enum class Access { ReadOnly, ReadWrite };
+    // Inspect: read-only and "immutable": SQLite takes no locks and creates no -wal or
+    // -shm file, so a file we refuse is left exactly as it was. It reads the main file
+    // only (not a WAL left by a crash) — enough to recognise a workspace.
+    enum class Access { ReadOnly, ReadWrite, Inspect };
 
     ~Connection();
     Connection(const Connection &) = delete;

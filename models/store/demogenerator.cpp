@@ -439,8 +439,9 @@ public:
             times.clear();
             while (qint64(times.size()) < orderCount) {
                 const qint64 t = createdAt + m_random.below(m_end - createdAt);
+                // A time of day by trading hours; never before the member signed up.
                 if (m_random.uniform() * 2.1 < seasonality(t))
-                    times.push_back(t - t % DayMs + hourOfDayMs());
+                    times.push_back(std::max(createdAt, t - t % DayMs + hourOfDayMs()));
             }
             std::sort(times.begin(), times.end());
             const size_t favourite = m_v.skusByCategory[home][size_t(m_random.below(qint64(m_v.skusByCategory[home].size())))];

@@ -118,7 +118,7 @@ Result<WorkspaceInfo> inspect(const QString &path)
 {
     if (Status s = checkHeader(path); !s)
         return s.error();
-    auto opened = Connection::open(path, Connection::Access::ReadOnly);
+    auto opened = Connection::open(path, Connection::Access::Inspect);
     if (!opened)
         return opened.error();
     Connection &connection = *opened.value();
