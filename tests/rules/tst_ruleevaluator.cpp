@@ -1,0 +1,193 @@
+// The in-memory evaluator and its explain trace, on hand-written cases.
+
+#include "rules/evaluator.h"
+#include "rules/syntax.h"
+#include "rules/typecheck.h"
+
+#include <QDateTime>
+#include <QTest>
+
+using namespace PromoDesk;
+using namespace PromoDesk::Rules;
+
+namespace {
+
+Node rule(const char *text)
+{
+    auto parsed = parse(QString::fromUtf8(text));
+    if (!parsed)
+        qFatal("%s", qPrintable(parsed.error().toString()));
+    auto checked = check(parsed.value());
+    if (!checked)
+        qFatal("%s", qPrintable(checked.error().toString()));
+    return checked.value();
+}
+
+qint64 at(const char *iso)
+{
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toMSecsSinceEpoch();
+}
+
+Facts member()
+{
+    Facts f;
+    f.now = at("2026-11-24T12:00:00Z");
+    f.attributes.insert(QStringLiteral("customer.country"), Value::string(QStringLiteral("IE")));
+    f.attributes.insert(QStringLiteral("customer.total_spent"), Value::money(1001));
+    f.attributes.insert(QStringLiteral("customer.orders_count"), Value::number(2));
+    f.attributes.insert(QStringLiteral("customer.last_order_at"), Value::dateTime(at("2026-10-15T09:00:00Z")));
+    f.attributes.insert(QStringLiteral("customer.tags"), Value::list({QStringLiteral("dog-owner")}));
+    f.items = {{QStringLiteral("sku_1"), QStringLiteral("prod_1"), QStringLiteral("Dog Food"), 1, 4599},
+               {QStringLiteral("sku_2"), QStringLiteral("prod_2"), QStringLiteral("Toys"), 3, 1387}};
+    return f;
+}
+
+const TraceLine &line(const Evaluation &e, const QString &text)
+{
+    for (const TraceLine &l : e.trace)
+        if (l.text == text)
+            return l;
+    qFatal("no trace line %s", qPrintable(text));
+}
+
+} // namespace
+
+class TestRuleEvaluator : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void failedThresholdSaysWhatToAdd()
+    {
+        const Evaluation e = evaluate(rule("order.amount >= 100.00"), member()); // 45.99 + 3 × 13.87 = 87.60
+        QVERIFY(!e.passed);
+        QCOMPARE(e.trace.size(), 1);
+        QCOMPARE(e.trace[0].actual, QStringLiteral("87.60"));
+        QCOMPARE(e.trace[0].hint, QStringLiteral("add 12.40"));
+        QCOMPARE(evaluate(rule("order.amount > 87.60"), member()).trace[0].hint, QStringLiteral("add 0.01"));
+        QCOMPARE(evaluate(rule("order.amount < 50.00"), member()).trace[0].hint, QStringLiteral("reduce by 37.61"));
+        QVERIFY(evaluate(rule("order.amount between 80 and 90"), member()).passed);
+    }
+
+    void everyConditionIsExplained()
+    {
+        const Evaluation e = evaluate(rule(R"(customer.country in ["IE", "GB"] and not customer.tags contains "staff" and order.items.quantity(category: "Toys") >= 4)"),
+                                      member());
+        QVERIFY(!e.passed);
+        QCOMPARE(e.trace[0].text, QStringLiteral("all of"));
+        QVERIFY(line(e, QStringLiteral(R"(customer.country in ["IE", "GB"])")).passed);
+        QCOMPARE(line(e, QStringLiteral(R"(customer.country in ["IE", "GB"])")).actual, QStringLiteral("\"IE\""));
+        QVERIFY(line(e, QStringLiteral("not")).passed);
+        const TraceLine &toys = line(e, QStringLiteral(R"(order.items.quantity(category: "Toys") >= 4)"));
+        QVERIFY(!toys.passed);
+        QCOMPARE(toys.actual, QStringLiteral("3"));
+        QCOMPARE(toys.hint, QStringLiteral("add 1"));
+    }
+
+    void unknownValuesAreFalseButIsUnknownHolds()
+    {
+        const Facts f = member();
+        QVERIFY(evaluate(rule("customer.birthdate is unknown"), f).passed);
+        QVERIFY(!evaluate(rule("customer.birthdate has value"), f).passed);
+        QVERIFY(!evaluate(rule("customer.birthdate before 2000-01-01"), f).passed);
+        QVERIFY(!evaluate(rule("customer.birthdate after 2000-01-01"), f).passed);
+        QVERIFY(evaluate(rule("not customer.birthdate before 2000-01-01"), f).passed);
+        QCOMPARE(evaluate(rule("customer.city is \"Cork\""), f).trace[0].actual, QStringLiteral("unknown"));
+        QVERIFY(!evaluate(rule("customer.city is not \"Cork\""), f).passed);
+    }
+
+    void itemQuantifiers()
+    {
+        Facts f = member();
+        QVERIFY(evaluate(rule(R"(any item (item.category is "Dog Food" and item.price >= 40.00))"), f).passed);
+        QVERIFY(!evaluate(rule(R"(every item (item.category is "Dog Food"))"), f).passed);
+        QVERIFY(evaluate(rule(R"(none item (item.category is "Cat Food"))"), f).passed);
+        const Evaluation e = evaluate(rule(R"(any item (item.quantity >= 3))"), f);
+        QCOMPARE(e.trace[0].actual, QStringLiteral("1 of 2 lines match"));
+        // An empty cart: nothing matches, and every line of none does.
+        f.items.clear();
+        QVERIFY(!evaluate(rule(R"(any item (item.quantity >= 1))"), f).passed);
+        QVERIFY(evaluate(rule(R"(every item (item.quantity >= 1))"), f).passed);
+        QVERIFY(evaluate(rule(R"(none item (item.quantity >= 1))"), f).passed);
+        QCOMPARE(evaluate(rule("order.amount >= 10.00"), f).trace[0].hint, QStringLiteral("add 10.00"));
+    }
+
+    void averageOrderValueRoundsHalfUp()
+    {
+        const Evaluation e = evaluate(rule("customer.average_order_value is 5.01"), member()); // 10.01 / 2 = 5.005
+        QVERIFY(e.passed);
+        Facts none = member();
+        none.attributes.insert(QStringLiteral("customer.orders_count"), Value::number(0));
+        QVERIFY(evaluate(rule("customer.average_order_value is unknown"), none).passed);
+    }
+
+    void daysAgo()
+    {
+        const Facts f = member(); // last order 40 days before now
+        const Evaluation within = evaluate(rule("customer.last_order_at within last 30 days"), f);
+        QVERIFY(!within.passed);
+        QCOMPARE(within.trace[0].hint, QStringLiteral("it was 40 days ago"));
+        QVERIFY(evaluate(rule("customer.last_order_at within last 41 days"), f).passed);
+        QVERIFY(evaluate(rule("customer.last_order_at more than 30 days ago"), f).passed);
+        QVERIFY(!evaluate(rule("customer.last_order_at more than 45 days ago"), f).passed);
+    }
+
+    void leapDayBirthdays()
+    {
+        Facts f = member();
+        f.attributes.insert(QStringLiteral("customer.birthdate"), Value::dateTime(at("2000-02-29T00:00:00Z")));
+        f.now = at("2027-02-28T10:00:00Z");
+        QVERIFY(evaluate(rule("customer.birthdate same day of year"), f).passed);
+        f.now = at("2028-02-28T10:00:00Z");
+        QVERIFY(!evaluate(rule("customer.birthdate same day of year"), f).passed);
+        f.now = at("2028-02-29T10:00:00Z");
+        QVERIFY(evaluate(rule("customer.birthdate same day of year"), f).passed);
+    }
+
+    void timeInTheCampaignZoneAcrossDst()
+    {
+        Facts f = member();
+        f.zone = QTimeZone("Europe/Dublin");
+        // 29 March 2026: Irish clocks go from 01:00 GMT to 02:00 IST.
+        f.now = at("2026-03-29T00:30:00Z");
+        QVERIFY(evaluate(rule("time.hour is 0"), f).passed);
+        f.now = at("2026-03-29T01:30:00Z");
+        QVERIFY(evaluate(rule("time.hour is 2"), f).passed);
+        QVERIFY(evaluate(rule(R"(time.day_of_week is "sunday")"), f).passed);
+        // Late Saturday in UTC is already Sunday in Tokyo.
+        f.zone = QTimeZone("Asia/Tokyo");
+        f.now = at("2026-03-28T23:30:00Z");
+        QVERIFY(evaluate(rule(R"(time.day_of_week is "sunday" and time.hour is 8)"), f).passed);
+    }
+
+    void historyCounts()
+    {
+        Facts f = member();
+        f.events = {{QStringLiteral("cart_abandoned"), at("2026-11-20T10:00:00Z")},
+                    {QStringLiteral("cart_abandoned"), at("2026-09-01T10:00:00Z")},
+                    {QStringLiteral("sign_up"), at("2024-01-01T10:00:00Z")}};
+        f.redemptions = {{QStringLiteral("camp_a"), at("2026-11-02T10:00:00Z")},
+                         {QStringLiteral("camp_a"), at("2026-10-30T10:00:00Z")},
+                         {QStringLiteral("camp_b"), at("2026-11-03T10:00:00Z")}};
+        QVERIFY(evaluate(rule(R"(customer.events.count(type: "cart_abandoned", days: 7) is 1)"), f).passed);
+        QVERIFY(evaluate(rule(R"(customer.events.count(type: "cart_abandoned") is 2)"), f).passed);
+        QVERIFY(evaluate(rule(R"(customer.events.last_at(type: "cart_abandoned") within last 7 days)"), f).passed);
+        QVERIFY(evaluate(rule(R"(customer.events.last_at(type: "referral") is unknown)"), f).passed);
+        QVERIFY(evaluate(rule(R"(customer.redemptions.count(campaign: "camp_a", this_month: true) is 1)"), f).passed);
+        QVERIFY(evaluate(rule(R"(customer.redemptions.count(campaign: "camp_a") is 2)"), f).passed);
+        QVERIFY(evaluate(rule(R"(customer.redemptions.count(days: 30) is 3)"), f).passed);
+    }
+
+    void metadataAndLists()
+    {
+        Facts f = member();
+        f.attributes.insert(QStringLiteral("customer.metadata.pet_type"), Value::string(QStringLiteral("dog")));
+        QVERIFY(evaluate(rule(R"(customer.metadata.pet_type is "dog")"), f).passed);
+        QVERIFY(evaluate(rule(R"(customer.metadata.pet_name is unknown)"), f).passed);
+        QVERIFY(evaluate(rule(R"(customer.tags contains "dog-owner")"), f).passed);
+        QVERIFY(evaluate(rule(R"(customer.segments is unknown)"), f).passed); // no segments: empty
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRuleEvaluator)
+#include "tst_ruleevaluator.moc"
