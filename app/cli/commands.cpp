@@ -240,7 +240,9 @@ int runCheck(const QStringList &arguments)
     auto info = Workspace::inspect(path);
     if (!info)
         return fail(QStringLiteral("check: ") + info.error().toString());
-    auto connection = Connection::open(path, Connection::Access::ReadOnly);
+    // Read-write (but writing nothing) so that the check sees a WAL left by a crash
+    // and closing folds it back: no -wal / -shm file is left behind.
+    auto connection = Connection::open(path, Connection::Access::ReadWrite);
     if (!connection)
         return fail(QStringLiteral("check: ") + connection.error().toString());
     QJsonArray problems;
