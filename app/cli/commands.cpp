@@ -1,6 +1,8 @@
 #include "commands.h"
 
 #include "rules/json.h"
+#include "rules/sqlcompiler.h"
+#include "store/customerrepository.h"
 #include "rules/syntax.h"
 #include "rules/typecheck.h"
 #include "store/connection.h"
@@ -10,6 +12,7 @@
 
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -298,6 +301,68 @@ int runRules(const QStringList &arguments)
         return fail(QStringLiteral("rules check: ") + checked.error().toString(), 2);
     printJson({{QStringLiteral("normal_form"), Rules::print(checked.value())},
                {QStringLiteral("rule"), Rules::toJson(checked.value())}});
+    return 0;
+}
+
+int runSegment(const QStringList &arguments)
+{
+    if (arguments.value(1) != QLatin1String("count")) {
+        if (arguments.contains(QStringLiteral("--help")) || arguments.contains(QStringLiteral("-h"))) {
+            std::fputs("Usage: promodesk-cli segment count --workspace FILE --rule TEXT [--now ISO] [--zone ZONE]\n", stdout);
+            return 0;
+        }
+        return fail(QStringLiteral("segment: say which subcommand (segment count)"), 2);
+    }
+    QCommandLineParser parser;
+    const QCommandLineOption workspace = workspaceOption();
+    const QCommandLineOption rule(QStringLiteral("rule"), QStringLiteral("The rule, in the text syntax."), QStringLiteral("TEXT"));
+    const QCommandLineOption now(QStringLiteral("now"), QStringLiteral("Evaluate at this time (ISO-8601; default: now)."),
+                                 QStringLiteral("ISO"));
+    const QCommandLineOption zone(QStringLiteral("zone"), QStringLiteral("IANA time zone for time.* (default UTC)."),
+                                  QStringLiteral("ZONE"), QStringLiteral("UTC"));
+    parser.addOptions({workspace, rule, now, zone});
+    int exitCode = 0;
+    if (!parse(parser, arguments.mid(1),
+               QStringLiteral("Count the customers a rule matches, through the rule SQL compiler."), exitCode))
+        return exitCode;
+    const QString path = parser.value(workspace);
+    if (path.isEmpty() || !parser.isSet(rule))
+        return fail(QStringLiteral("segment count: --workspace FILE and --rule TEXT are required"), 2);
+    qint64 when = QDateTime::currentMSecsSinceEpoch();
+    if (parser.isSet(now)) {
+        const QDateTime parsed = QDateTime::fromString(parser.value(now), Qt::ISODateWithMs);
+        if (!parsed.isValid())
+            return fail(QStringLiteral("segment count: --now must be an ISO-8601 date-time, not \"%1\"").arg(parser.value(now)), 2);
+        when = parsed.toMSecsSinceEpoch();
+    }
+    const QTimeZone tz(parser.value(zone).toUtf8());
+    if (!tz.isValid())
+        return fail(QStringLiteral("segment count: unknown time zone \"%1\"").arg(parser.value(zone)), 2);
+
+    auto parsedRule = Rules::parse(parser.value(rule));
+    if (!parsedRule)
+        return fail(QStringLiteral("segment count: rule: ") + parsedRule.error().toString(), 2);
+    auto checked = Rules::check(parsedRule.value());
+    if (!checked)
+        return fail(QStringLiteral("segment count: rule: ") + checked.error().toString(), 2);
+    auto compiled = Rules::compileCustomerRule(checked.value(), when, tz);
+    if (!compiled)
+        return fail(QStringLiteral("segment count: rule: ") + compiled.error().toString(), 2);
+
+    auto info = Workspace::inspect(path);
+    if (!info)
+        return fail(QStringLiteral("segment count: ") + info.error().toString());
+    auto connection = Connection::open(path, Connection::Access::ReadOnly);
+    if (!connection)
+        return fail(QStringLiteral("segment count: ") + connection.error().toString());
+    QElapsedTimer timer;
+    timer.start();
+    auto count = CustomerRepository(*connection.value()).countWhere(compiled.value().where, compiled.value().bindings);
+    if (!count)
+        return fail(QStringLiteral("segment count: ") + count.error().toString());
+    printJson({{QStringLiteral("rule"), Rules::print(checked.value())},
+               {QStringLiteral("count"), count.value()},
+               {QStringLiteral("milliseconds"), double(timer.nsecsElapsed()) / 1e6}});
     return 0;
 }
 

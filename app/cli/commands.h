@@ -10,5 +10,6 @@ int runInit(const QStringList &arguments);
 int runInfo(const QStringList &arguments);
 int runCheck(const QStringList &arguments);
 int runRules(const QStringList &arguments);
+int runSegment(const QStringList &arguments);
 
 } // namespace PromoDesk::Cli

@@ -17,6 +17,7 @@ const char *const Usage =
     "  info    Show a workspace's kind, schema version and row counts (JSON)\n"
     "  check   Run SQLite's integrity check over a workspace\n"
     "  rules   Check a rule: rules check < RULE (prints the normal form and JSON)\n"
+    "  segment Count the customers a rule matches: segment count --rule TEXT\n"
     "\n"
     "Exit status is 0 on success; otherwise one line on stderr says what went wrong.\n";
 
@@ -48,6 +49,8 @@ int main(int argc, char *argv[])
         return PromoDesk::Cli::runCheck(rest);
     if (command == QLatin1String("rules"))
         return PromoDesk::Cli::runRules(rest);
+    if (command == QLatin1String("segment"))
+        return PromoDesk::Cli::runSegment(rest);
     std::fprintf(stderr, "promodesk-cli: unknown command \"%s\" (try promodesk-cli --help)\n",
                  command.toLocal8Bit().constData());
     return 2;

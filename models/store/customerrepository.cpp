@@ -251,4 +251,26 @@ Result<CustomerProfile> CustomerRepository::profile(const QString &customerId)
     return profile;
 }
 
+Result<qint64> CustomerRepository::countWhere(const QString &where, const QVariantList &bindings)
+{
+    auto q = run(m_connection, QStringLiteral("SELECT count(*) FROM customers c WHERE ") + where, bindings);
+    if (!q)
+        return q.error();
+    if (!q.value().next())
+        return Error{QStringLiteral("count returned no row"), m_connection.path()};
+    return q.value().value(0).toLongLong();
+}
+
+Result<QStringList> CustomerRepository::idsWhere(const QString &where, const QVariantList &bindings)
+{
+    auto q = run(m_connection, QStringLiteral("SELECT c.id FROM customers c WHERE ") + where + QStringLiteral(" ORDER BY c.id"),
+                 bindings);
+    if (!q)
+        return q.error();
+    QStringList ids;
+    while (q.value().next())
+        ids << Ids::make(Ids::Customer, q.value().value(0).toLongLong());
+    return ids;
+}
+
 } // namespace PromoDesk::Store

@@ -119,6 +119,11 @@ public:
 
     Result<CustomerProfile> profile(const QString &customerId);
 
+    // Customers matching a compiled rule (Rules::compileCustomerRule: a WHERE over
+    // `customers AS c` and its bound values).
+    Result<qint64> countWhere(const QString &where, const QVariantList &bindings);
+    Result<QStringList> idsWhere(const QString &where, const QVariantList &bindings);
+
 private:
     Connection &m_connection;
 };

@@ -252,16 +252,10 @@ void TestCli::readingCommandsLeaveNoSideFiles()
     QFETCH(QString, command);
     const QString target = path(u"side-files-%1.promodesk"_s.arg(command));
     RUN_CLI_JSON(created, {u"init"_s, u"-w"_s, target});
-    // (init itself leaves them too: Workspace::create ends with a read-only inspect.)
-    QFile::remove(target + u"-wal"_s);
-    QFile::remove(target + u"-shm"_s);
     const QByteArray before = fileChecksum(target);
 
     RUN_CLI_JSON(out, {command, u"-w"_s, target});
     QCOMPARE(fileChecksum(target), before);
-    QEXPECT_FAIL("", "Known bug: a read-only connection to a WAL workspace creates -wal and -shm files "
-                     "and leaves them behind",
-                 Continue);
     QCOMPARE(entriesIn(m_dir.path()).filter(u"side-files-%1"_s.arg(command)),
              QStringList{u"side-files-%1.promodesk"_s.arg(command)});
 }
@@ -296,11 +290,7 @@ void TestCli::badOptionsWithForceKeepTheOldWorkspace()
     QVERIFY(run.exitCode != 0);
     QVERIFY2(run.err.startsWith("promodesk-cli:"), run.err.constData());
     // A usage error must not cost the user the workspace that --force would have replaced.
-    QEXPECT_FAIL("", "Known bug: init --force deletes the existing workspace before validating "
-                     "--demo/--seed/--as-of",
-                 Continue);
     QVERIFY(QFileInfo::exists(target));
-    QEXPECT_FAIL("", "Known bug: see above", Continue);
     QCOMPARE(fileChecksum(target), before);
 }
 
