@@ -119,8 +119,12 @@ private:
         }
         if (name == QLatin1String("customer.events.last_at") || name == QLatin1String("customer.events.count")) {
             QString sql = name.endsWith(QLatin1String("count")) ? QStringLiteral("(SELECT count(*)") : QStringLiteral("(SELECT max(e.created_at)");
+            // Parameters are bound in the order they appear: one bind() per statement,
+            // never two in one call (argument evaluation order is unspecified).
+            const QString type = bind(argument(c, "type")->asString());
+            const QString upTo = bind(m_now);
             sql += QStringLiteral(" FROM customer_events e WHERE e.customer_id = c.id AND e.type = %1 AND e.created_at <= %2")
-                       .arg(bind(argument(c, "type")->asString()), bind(m_now));
+                       .arg(type, upTo);
             if (const Value *days = argument(c, "days"))
                 sql += QStringLiteral(" AND e.created_at >= %1").arg(bind(m_now - qint64(days->asNumber()) * DayMs));
             return sql + QLatin1Char(')');
@@ -138,7 +142,8 @@ private:
                 const QDate first(today.year(), today.month(), 1);
                 const qint64 start = QDateTime(first, QTime(0, 0), m_zone).toMSecsSinceEpoch();
                 const qint64 end = QDateTime(first.addMonths(1), QTime(0, 0), m_zone).toMSecsSinceEpoch();
-                sql += QStringLiteral(" AND r.created_at >= %1 AND r.created_at < %2").arg(bind(start), bind(end));
+                const QString from = bind(start);
+                sql += QStringLiteral(" AND r.created_at >= %1 AND r.created_at < %2").arg(from, bind(end));
             }
             return sql + QLatin1Char(')');
         }
@@ -219,8 +224,8 @@ private:
         case Operator::StartsWith: return known(QStringLiteral("instr(%1, %2) = 1").arg(x, bind(ops[0].asString())));
         case Operator::EndsWith: {
             const QString p = ops[0].asString();
-            if (p.isEmpty())
-                return known(QStringLiteral("1"));
+            if (p.isEmpty()) // every known string ends with "" (x must still appear once: its parameters)
+                return known(QStringLiteral("length(%1) >= 0").arg(x));
             const QString a = bind(p);
             return known(QStringLiteral("substr(%1, -length(%2)) = %3 COLLATE BINARY").arg(x, a, bind(p)));
         }

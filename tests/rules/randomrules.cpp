@@ -17,6 +17,15 @@ QString RandomRules::randomString()
 
 Value RandomRules::valueOf(Type type)
 {
+    if (m_segmentMode) {
+        switch (type) {
+        case Type::Number: return Value::number(double(below(25)) / (below(4) ? 1.0 : 2.0));
+        case Type::Money: return Value::money(qint64(below(50001)));
+        case Type::DateTime: return Value::dateTime(m_now + (qint64(below(801)) - 400) * 86400000LL
+                                                    + (below(2) ? 0 : qint64(below(86400)) * 1000));
+        default: break;
+        }
+    }
     switch (type) {
     case Type::String: return Value::string(randomString());
     case Type::Number: return Value::number(double(below(20001) - 10000) / (below(2) ? 1.0 : 4.0));
@@ -38,6 +47,9 @@ Node RandomRules::condition(bool inItem)
     while (!attribute) {
         const Attribute &candidate = all[below(int(all.size()))];
         if (candidate.perItem && !inItem)
+            continue;
+        if (m_segmentMode && (candidate.name.startsWith(QLatin1String("order.")) || candidate.perItem
+                              || candidate.name == QLatin1String("customer.referrals_count")))
             continue;
         attribute = &candidate;
     }
@@ -95,7 +107,7 @@ Node RandomRules::rule(int depth)
         case 3:
             return Node::makeGroup(Node::Kind::Not, {make(d - 1, inItem)});
         case 4:
-            if (!inItem) {
+            if (!inItem && !m_segmentMode) {
                 const Node::Kind kinds[] = {Node::Kind::AnyItem, Node::Kind::EveryItem, Node::Kind::NoItem};
                 return Node::makeGroup(kinds[below(3)], {make(d - 1, true)});
             }
