@@ -104,7 +104,14 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     showPage(0);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // A demo being generated is cancelled (its side file removed); then wait for
+    // whatever the window still has running.
+    if (m_cancelGeneration)
+        m_cancelGeneration->store(true);
+    m_tasks.waitForAll();
+}
 
 void MainWindow::buildSidebar()
 {
@@ -230,7 +237,7 @@ void MainWindow::openWorkspace(const QString &path)
         rememberRecent(absolute);
         emit workspaceOpened(absolute);
     });
-    watcher->setFuture(Store::Tasks::open(absolute));
+    watcher->setFuture(m_tasks.track(Store::Tasks::open(absolute)));
 }
 
 void MainWindow::applyWorkspace(const Store::WorkspaceInfo &info)
@@ -294,7 +301,7 @@ void MainWindow::refreshOverview()
         }
         emit overviewLoaded();
     });
-    watcher->setFuture(Store::Tasks::overview(m_workspace->path));
+    watcher->setFuture(m_tasks.track(Store::Tasks::overview(m_workspace->path)));
 }
 
 void MainWindow::chooseWorkspace()
@@ -319,6 +326,7 @@ void MainWindow::newWorkspace()
 
     auto progress = std::make_shared<std::atomic<int>>(0);
     auto cancelled = std::make_shared<std::atomic<bool>>(false);
+    m_cancelGeneration = cancelled;
     auto *progressDialog = new QProgressDialog(demo ? tr("Generating demo data…") : tr("Creating workspace…"),
                                                tr("Cancel"), 0, 100, this);
     progressDialog->setWindowModality(Qt::WindowModal);
@@ -342,7 +350,7 @@ void MainWindow::newWorkspace()
         }
         openWorkspace(path);
     });
-    watcher->setFuture(QtConcurrent::run([path, kind, demo, progress, cancelled]() -> Status {
+    watcher->setFuture(m_tasks.track(QtConcurrent::run([path, kind, demo, progress, cancelled]() -> Status {
         if (!demo) {
             auto created = Store::Workspace::create(path, kind);
             return created ? Status() : Status(created.error());
@@ -355,7 +363,7 @@ void MainWindow::newWorkspace()
             return !cancelled->load();
         });
         return report ? Status() : Status(report.error());
-    }));
+    })));
 }
 
 void MainWindow::rememberRecent(const QString &path)

@@ -1,11 +1,14 @@
 #pragma once
 
+#include "backgroundtasks.h"
 #include "common/result.h"
 #include "store/tasks.h"
 #include "store/workspace.h"
 
 #include <QMainWindow>
 
+#include <atomic>
+#include <memory>
 #include <optional>
 
 class QLabel;
@@ -68,6 +71,8 @@ private:
     QLabel *m_statusCounts = nullptr;
     QLabel *m_statusBadge = nullptr;
     QMenu *m_recentMenu = nullptr;
+    BackgroundTasks m_tasks;
+    std::shared_ptr<std::atomic<bool>> m_cancelGeneration;
     quint64 m_overviewRequest = 0;
     bool m_opening = false;
 };

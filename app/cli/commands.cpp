@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "rules/evaluator.h"
+#include "rules/facts.h"
 #include "rules/json.h"
 #include "rules/sqlcompiler.h"
 #include "store/customerrepository.h"
@@ -268,19 +270,76 @@ int runCheck(const QStringList &arguments)
     return problems.isEmpty() ? 0 : 1;
 }
 
+namespace {
+
+int runRulesExplain(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    int exitCode = 0;
+    if (!parse(parser, arguments,
+               QStringLiteral("Read {\"rule\": TEXT or JSON, \"customer\": {…}, \"order\": {…}, \"now\": ISO, "
+                              "\"timezone\": ZONE} on stdin (see docs/cli.md); print whether the rule holds and the "
+                              "explain trace: every condition's actual value, outcome and the smallest change that "
+                              "would make a failed one pass."),
+               exitCode))
+        return exitCode;
+    QJsonParseError parseError;
+    const QJsonDocument input = QJsonDocument::fromJson(QTextStream(stdin).readAll().toUtf8(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !input.isObject())
+        return fail(QStringLiteral("rules explain: stdin is not a JSON object (%1 at offset %2)")
+                        .arg(parseError.errorString())
+                        .arg(parseError.offset),
+                    2);
+    const QJsonObject request = input.object();
+    Result<Rules::Node> rule = Error{QStringLiteral("\"rule\" is missing"), QStringLiteral("rule")};
+    if (request.value(QLatin1String("rule")).isObject()) {
+        rule = Rules::fromJson(request.value(QLatin1String("rule")).toObject());
+    } else if (request.value(QLatin1String("rule")).isString()) {
+        auto parsed = Rules::parse(request.value(QLatin1String("rule")).toString());
+        rule = parsed ? Rules::check(parsed.value()) : parsed;
+    }
+    if (!rule)
+        return fail(QStringLiteral("rules explain: rule: ") + rule.error().toString(), 2);
+    auto facts = Rules::factsFromJson(request);
+    if (!facts)
+        return fail(QStringLiteral("rules explain: ") + facts.error().toString(), 2);
+    const Rules::Evaluation evaluation = Rules::evaluate(rule.value(), facts.value());
+    QJsonArray trace;
+    for (const Rules::TraceLine &line : evaluation.trace) {
+        QJsonObject entry{{QStringLiteral("depth"), line.depth},
+                          {QStringLiteral("condition"), line.text},
+                          {QStringLiteral("passed"), line.passed}};
+        if (!line.actual.isEmpty())
+            entry.insert(QStringLiteral("actual"), line.actual);
+        if (!line.hint.isEmpty())
+            entry.insert(QStringLiteral("hint"), line.hint);
+        trace.append(entry);
+    }
+    printJson({{QStringLiteral("rule"), Rules::print(rule.value())},
+               {QStringLiteral("result"), evaluation.passed},
+               {QStringLiteral("trace"), trace}});
+    return 0;
+}
+
+} // namespace
+
 int runRules(const QStringList &arguments)
 {
     const QString sub = arguments.value(1);
+    if (sub == QLatin1String("explain"))
+        return runRulesExplain(arguments.mid(1));
     if (sub != QLatin1String("check")) {
         QCommandLineParser parser;
         int exitCode = 0;
         if (!parse(parser, arguments.mid(0, 1) + arguments.mid(1).filter(QStringLiteral("-")),
                    QStringLiteral("Rules of the rule language. Subcommands:\n"
-                                  "  rules check   read a rule on stdin; print its normal form and JSON, or the error "
-                                  "with line:column (exit status 2)"),
+                                  "  rules check     read a rule on stdin; print its normal form and JSON, or the error "
+                                  "with line:column (exit status 2)\n"
+                                  "  rules explain   read a rule, a customer, a cart and a time as JSON on stdin; print "
+                                  "the outcome with its trace"),
                    exitCode))
             return exitCode;
-        return fail(sub.isEmpty() ? QStringLiteral("rules: say which subcommand (rules check)")
+        return fail(sub.isEmpty() ? QStringLiteral("rules: say which subcommand (rules check, rules explain)")
                                   : QStringLiteral("rules: unknown subcommand \"%1\" (try rules --help)").arg(sub),
                     2);
     }

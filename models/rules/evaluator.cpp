@@ -190,8 +190,10 @@ public:
                                                                        : QStringLiteral("no item");
             const int at = begin(depth, word);
             int matches = 0;
-            for (const CartItem &line : m_facts.items) {
-                m_trace.append({depth + 1, QStringLiteral("line %1 × %2").arg(line.quantity).arg(line.sku), QString(), true, {}});
+            for (qsizetype i = 0; i < m_facts.items.size(); ++i) {
+                const CartItem &line = m_facts.items[i];
+                m_trace.append({depth + 1, QStringLiteral("line %1: %2 × %3").arg(i + 1).arg(line.quantity).arg(line.sku),
+                                QString(), true, {}});
                 const int lineAt = int(m_trace.size()) - 1;
                 const bool ok = run(node.children.front(), depth + 2, &line);
                 m_trace[lineAt].passed = ok;

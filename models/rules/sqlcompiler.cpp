@@ -192,13 +192,16 @@ private:
         // Strings compare exactly, whatever collation the column declares (names are NOCASE).
         const bool text = !c.operands.isEmpty() && c.operands[0].type() == Type::String;
         const QString cx = text ? x + QStringLiteral(" COLLATE BINARY") : x;
-        // Two-valued logic: an unknown value fails every test but "is unknown",
-        // so NOT (...) of it holds, as in the evaluator.
-        // A plain column is repeated (an index can serve "x > ?"); an expression with its
-        // own parameters must appear once, so it is wrapped in coalesce(…, 0) instead.
+        // Ranges over a plain column read it as +c.col: without statistics SQLite
+        // over-trusts a range's index and fetches rows at random (3 s instead of a
+        // 0.2 s scan of the covering index on 1.4 M customers).
+        const QString r = x.startsWith(QLatin1String("c.")) ? QLatin1Char('+') + x : x;
+        // Two-valued logic: an unknown value fails every test but "is unknown", so
+        // NOT (...) of it holds, as in the evaluator. A plain column may be repeated;
+        // an expression with its own parameters must appear once: coalesce(…, 0).
         auto known = [&](const QString &test) {
             return x.contains(QLatin1Char('?')) ? QStringLiteral("coalesce(%1, 0)").arg(test)
-                                                : QStringLiteral("(%1 IS NOT NULL AND %2)").arg(x, test);
+                                                : QStringLiteral("(%1 IS NOT NULL AND %2)").arg(r, test);
         };
         const QList<Value> &ops = c.operands;
         switch (c.op) {
@@ -212,13 +215,13 @@ private:
             return known(QStringLiteral("%1 %2 (%3)").arg(cx, c.op == Operator::In ? QStringLiteral("IN") : QStringLiteral("NOT IN"),
                                                           marks.join(QStringLiteral(", "))));
         }
-        case Operator::Less: return known(QStringLiteral("%1 < %2").arg(x, bind(bindable(ops[0]))));
-        case Operator::LessOrEqual: return known(QStringLiteral("%1 <= %2").arg(x, bind(bindable(ops[0]))));
-        case Operator::Greater: return known(QStringLiteral("%1 > %2").arg(x, bind(bindable(ops[0]))));
-        case Operator::GreaterOrEqual: return known(QStringLiteral("%1 >= %2").arg(x, bind(bindable(ops[0]))));
+        case Operator::Less: return known(QStringLiteral("%1 < %2").arg(r, bind(bindable(ops[0]))));
+        case Operator::LessOrEqual: return known(QStringLiteral("%1 <= %2").arg(r, bind(bindable(ops[0]))));
+        case Operator::Greater: return known(QStringLiteral("%1 > %2").arg(r, bind(bindable(ops[0]))));
+        case Operator::GreaterOrEqual: return known(QStringLiteral("%1 >= %2").arg(r, bind(bindable(ops[0]))));
         case Operator::Between: {
             const QString low = bind(bindable(ops[0]));
-            return known(QStringLiteral("%1 BETWEEN %2 AND %3").arg(x, low, bind(bindable(ops[1]))));
+            return known(QStringLiteral("%1 BETWEEN %2 AND %3").arg(r, low, bind(bindable(ops[1]))));
         }
         case Operator::Contains: return known(QStringLiteral("instr(%1, %2) > 0").arg(x, bind(ops[0].asString())));
         case Operator::StartsWith: return known(QStringLiteral("instr(%1, %2) = 1").arg(x, bind(ops[0].asString())));
@@ -231,14 +234,14 @@ private:
         }
         case Operator::HasValue: return QStringLiteral("(%1 IS NOT NULL)").arg(x);
         case Operator::IsUnknown: return QStringLiteral("(%1 IS NULL)").arg(x);
-        case Operator::Before: return known(QStringLiteral("%1 < %2").arg(x, bind(ops[0].asInteger())));
-        case Operator::After: return known(QStringLiteral("%1 > %2").arg(x, bind(ops[0].asInteger())));
+        case Operator::Before: return known(QStringLiteral("%1 < %2").arg(r, bind(ops[0].asInteger())));
+        case Operator::After: return known(QStringLiteral("%1 > %2").arg(r, bind(ops[0].asInteger())));
         case Operator::WithinLastDays: {
             const QString from = bind(m_now - qint64(ops[0].asNumber()) * DayMs);
-            return known(QStringLiteral("%1 BETWEEN %2 AND %3").arg(x, from, bind(m_now)));
+            return known(QStringLiteral("%1 BETWEEN %2 AND %3").arg(r, from, bind(m_now)));
         }
         case Operator::MoreThanDaysAgo:
-            return known(QStringLiteral("%1 < %2").arg(x, bind(m_now - qint64(ops[0].asNumber()) * DayMs)));
+            return known(QStringLiteral("%1 < %2").arg(r, bind(m_now - qint64(ops[0].asNumber()) * DayMs)));
         case Operator::SameDayOfYear: {
             // Month-day of the date (UTC) against today's in the zone; 29 Feb on 28 Feb of other years.
             const QDate today = QDateTime::fromMSecsSinceEpoch(m_now, m_zone).date();

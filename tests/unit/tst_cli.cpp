@@ -8,7 +8,11 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QJsonArray>
 #include <QJsonObject>
+#include <QDateTime>
+#include <QSqlQuery>
+#include "store/connection.h"
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
@@ -27,12 +31,14 @@ struct Run
     QString failure; // why the process could not be run at all
 };
 
-Run runCli(const QStringList &arguments)
+Run runCli(const QStringList &arguments, const QByteArray &input = {})
 {
     QProcess process;
     process.setProgram(QStringLiteral(PROMODESK_CLI_PATH));
     process.setArguments(arguments);
     process.start();
+    process.write(input);
+    process.closeWriteChannel();
     Run run;
     if (!process.waitForStarted(30'000) || !process.waitForFinished(120'000)) {
         run.failure = u"promodesk-cli %1: %2"_s.arg(arguments.join(u' '), process.errorString());
@@ -80,6 +86,10 @@ class TestCli : public QObject
     Q_OBJECT
 
 private slots:
+    void rulesCheckPrintsTheNormalFormAndJson();
+    void rulesCheckErrorsGiveLineAndColumn();
+    void rulesExplainTracesEveryCondition();
+    void segmentCountMatchesAPlainQuery();
     void initTestCase();
 
     void helpPrintsUsage_data();
@@ -292,6 +302,75 @@ void TestCli::badOptionsWithForceKeepTheOldWorkspace()
     // A usage error must not cost the user the workspace that --force would have replaced.
     QVERIFY(QFileInfo::exists(target));
     QCOMPARE(fileChecksum(target), before);
+}
+
+void TestCli::rulesCheckPrintsTheNormalFormAndJson()
+{
+    RUN_CLI(run, {u"rules"_s, u"check"_s}, QByteArrayLiteral("customer.country = \"IE\"   and\n order.amount >= 50"));
+    QCOMPARE(run.exitCode, 0);
+    QString error;
+    const QJsonObject out = parseObject(run.out, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(out.value(u"normal_form").toString(), u"customer.country is \"IE\" and order.amount >= 50.00"_s);
+    const QJsonArray parts = out.value(u"rule").toObject().value(u"and").toArray();
+    QCOMPARE(parts.size(), 2);
+    QCOMPARE(parts[1].toObject().value(u"values").toArray().at(0).toInteger(), 5000);
+}
+
+void TestCli::rulesCheckErrorsGiveLineAndColumn()
+{
+    RUN_CLI(run, {u"rules"_s, u"check"_s}, QByteArrayLiteral("customer.country is \"IE\" and\n  order.amount >= \"x\""));
+    QCOMPARE(run.exitCode, 2);
+    QCOMPARE(run.err.count('\n'), 1);
+    QVERIFY2(run.err.contains("line 2, column 3") && run.err.contains("order.amount is money"), run.err.constData());
+    QVERIFY(run.out.isEmpty());
+}
+
+void TestCli::rulesExplainTracesEveryCondition()
+{
+    const QByteArray request = R"({"rule": "customer.country in [\"IE\"] and order.amount >= 100.00",
+        "customer": {"country": "IE"},
+        "order": {"items": [{"sku": "sku_1", "category": "Dog Food", "quantity": 2, "price": 4380}]},
+        "now": "2026-11-24T12:00:00Z"})";
+    RUN_CLI(run, {u"rules"_s, u"explain"_s}, request);
+    QCOMPARE(run.exitCode, 0);
+    QString error;
+    const QJsonObject out = parseObject(run.out, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(out.value(u"result").toBool(true), false);
+    const QJsonArray trace = out.value(u"trace").toArray();
+    QCOMPARE(trace.size(), 3);
+    QCOMPARE(trace[1].toObject().value(u"passed").toBool(), true);
+    QCOMPARE(trace[2].toObject().value(u"actual").toString(), u"87.60"_s);
+    QCOMPARE(trace[2].toObject().value(u"hint").toString(), u"add 12.40"_s);
+
+    RUN_CLI(bad, {u"rules"_s, u"explain"_s}, QByteArrayLiteral(R"({"rule": "order.amount > 1", "customer": {"total_spent": "lots"}})"));
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains("customer.total_spent"), bad.err.constData());
+}
+
+void TestCli::segmentCountMatchesAPlainQuery()
+{
+    const QString workspace = path(u"segment-count.promodesk"_s);
+    RUN_CLI_JSON(created, {u"init"_s, u"-w"_s, workspace, u"--demo"_s, u"small"_s, u"--quiet"_s});
+    RUN_CLI_JSON(out, {u"segment"_s, u"count"_s, u"-w"_s, workspace, u"--now"_s, u"2026-11-01T00:00:00Z"_s, u"--rule"_s,
+                       u"customer.country is \"IE\" and customer.total_spent >= 200.00 and customer.last_order_at within last 90 days"_s});
+    // The same question asked in plain SQL, independently of the compiler.
+    auto db = Store::Connection::open(workspace, Store::Connection::Access::ReadOnly);
+    QVERIFY(db.ok());
+    QSqlQuery q(db.value()->database());
+    q.prepare(u"SELECT count(*) FROM customers WHERE address_country = 'IE' AND total_spent >= 20000 "
+              "AND last_order_at BETWEEN ? AND ?"_s);
+    const qint64 now = QDateTime::fromString(u"2026-11-01T00:00:00Z"_s, Qt::ISODate).toMSecsSinceEpoch();
+    q.addBindValue(now - 90LL * 86'400'000);
+    q.addBindValue(now);
+    QVERIFY(q.exec() && q.next());
+    QVERIFY(q.value(0).toLongLong() > 0);
+    QCOMPARE(out.value(u"count").toInteger(), q.value(0).toLongLong());
+
+    RUN_CLI(cart, {u"segment"_s, u"count"_s, u"-w"_s, workspace, u"--rule"_s, u"order.amount > 5.00"_s});
+    QCOMPARE(cart.exitCode, 2);
+    QVERIFY2(cart.err.contains("describes a cart"), cart.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

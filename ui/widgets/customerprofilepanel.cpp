@@ -156,7 +156,7 @@ void CustomerProfilePanel::showCustomer(const QString &customerId)
         apply(request, watcher->result());
         watcher->deleteLater();
     });
-    watcher->setFuture(Store::Tasks::customerProfile(m_path, customerId));
+    watcher->setFuture(m_tasks.track(Store::Tasks::customerProfile(m_path, customerId)));
 }
 
 void CustomerProfilePanel::addField(const QString &label, const QString &value)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "backgroundtasks.h"
 #include "common/result.h"
 #include "store/customerrepository.h"
 
@@ -38,6 +39,7 @@ private:
     QString m_path;
     QString m_currency;
     QString m_customerId;
+    BackgroundTasks m_tasks;
     quint64 m_request = 0;
     bool m_loading = false;
 
