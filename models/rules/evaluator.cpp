@@ -70,8 +70,9 @@ struct Outcome
     QString hint;
 };
 
-// The condition against a known value, with the smallest change that would pass.
-Outcome test(const Condition &c, const Value &actual, const Facts &facts)
+// The condition against a known value, with the smallest change that would pass
+// (only worked out when `withHint`: formatting costs more than the test).
+Outcome test(const Condition &c, const Value &actual, const Facts &facts, bool withHint = true)
 {
     const QList<Value> &ops = c.operands;
     const bool money = actual.type() == Type::Money;
@@ -96,7 +97,7 @@ Outcome test(const Condition &c, const Value &actual, const Facts &facts)
                             : c.op == Operator::LessOrEqual  ? order <= 0
                             : c.op == Operator::Greater      ? order > 0
                                                              : order >= 0;
-        if (passed || !(money || actual.type() == Type::Number))
+        if (passed || !withHint || !(money || actual.type() == Type::Number))
             return {passed, {}};
         const qint64 have = money ? actual.asInteger() : qint64(std::floor(actual.asNumber()));
         const qint64 limit = integer(ops[0]);
@@ -107,7 +108,7 @@ Outcome test(const Condition &c, const Value &actual, const Facts &facts)
     }
     case Operator::Between: {
         const bool passed = compare(actual, ops[0]) >= 0 && compare(actual, ops[1]) <= 0;
-        if (passed || !(money || actual.type() == Type::Number))
+        if (passed || !withHint || !(money || actual.type() == Type::Number))
             return {passed, {}};
         if (compare(actual, ops[0]) < 0)
             return {false, QStringLiteral("add %1").arg(gap(integer(ops[0]) - (money ? actual.asInteger() : qint64(actual.asNumber()))))};
@@ -127,13 +128,13 @@ Outcome test(const Condition &c, const Value &actual, const Facts &facts)
         const qint64 days = qint64(ops[0].asNumber());
         const bool passed = actual.asInteger() >= facts.now - days * DayMs && actual.asInteger() <= facts.now;
         const qint64 ago = (facts.now - actual.asInteger()) / DayMs;
-        return {passed, passed ? QString() : QStringLiteral("it was %1 days ago").arg(ago)};
+        return {passed, passed || !withHint ? QString() : QStringLiteral("it was %1 days ago").arg(ago)};
     }
     case Operator::MoreThanDaysAgo: {
         const qint64 days = qint64(ops[0].asNumber());
         const bool passed = actual.asInteger() < facts.now - days * DayMs;
         const qint64 wait = (actual.asInteger() + days * DayMs - facts.now) / DayMs + 1;
-        return {passed, passed ? QString() : QStringLiteral("passes in %1 days").arg(wait)};
+        return {passed, passed || !withHint ? QString() : QStringLiteral("passes in %1 days").arg(wait)};
     }
     case Operator::SameDayOfYear: return {sameDayOfYear(actual.asInteger(), facts.now, facts.zone), {}};
     }
@@ -245,6 +246,9 @@ Value attributeValue(const Condition &c, const Facts &facts, const CartItem *ite
         if (name == QLatin1String("item.amount")) return Value::money(item->price * item->quantity);
         return {};
     }
+    // Stored attributes first: most conditions read one of them.
+    if (auto it = facts.attributes.constFind(name); it != facts.attributes.cend())
+        return *it;
     if (name == QLatin1String("order.items.quantity") || name == QLatin1String("order.items.amount")) {
         qint64 quantity = 0, amount = 0;
         for (const CartItem &line : facts.items) {
@@ -300,8 +304,6 @@ Value attributeValue(const Condition &c, const Facts &facts, const CartItem *ite
         static const char *days[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
         return Value::string(QString::fromLatin1(days[local(facts.now, facts.zone).date().dayOfWeek() - 1]));
     }
-    if (auto it = facts.attributes.constFind(name); it != facts.attributes.cend())
-        return *it;
     // Derived when not given.
     if (name == QLatin1String("customer.average_order_value")) {
         const Value spent = facts.attributes.value(QStringLiteral("customer.total_spent"));
@@ -322,6 +324,53 @@ Value attributeValue(const Condition &c, const Facts &facts, const CartItem *ite
     if (name == QLatin1String("customer.tags") || name == QLatin1String("customer.segments"))
         return Value::list({});
     return {};
+}
+
+namespace {
+
+bool quickMatch(const Node &node, const Facts &facts, const CartItem *item)
+{
+    switch (node.kind) {
+    case Node::Kind::Condition: {
+        const Value actual = attributeValue(node.condition, facts, item);
+        if (actual.isUnknown())
+            return node.condition.op == Operator::IsUnknown;
+        return test(node.condition, actual, facts, false).passed;
+    }
+    case Node::Kind::Not:
+        return !quickMatch(node.children.front(), facts, item);
+    case Node::Kind::And:
+        for (const Node &child : node.children)
+            if (!quickMatch(child, facts, item))
+                return false;
+        return true;
+    case Node::Kind::Or:
+        for (const Node &child : node.children)
+            if (quickMatch(child, facts, item))
+                return true;
+        return false;
+    case Node::Kind::AnyItem:
+    case Node::Kind::EveryItem:
+    case Node::Kind::NoItem: {
+        const bool wantMatch = node.kind == Node::Kind::AnyItem;
+        for (const CartItem &line : facts.items) {
+            const bool ok = quickMatch(node.children.front(), facts, &line);
+            if (node.kind == Node::Kind::EveryItem && !ok)
+                return false;
+            if (ok && node.kind != Node::Kind::EveryItem)
+                return wantMatch; // any: found one; none: found one, so false
+        }
+        return node.kind != Node::Kind::AnyItem;
+    }
+    }
+    return false;
+}
+
+} // namespace
+
+bool matches(const Node &rule, const Facts &facts)
+{
+    return quickMatch(rule, facts, nullptr);
 }
 
 Evaluation evaluate(const Node &rule, const Facts &facts)

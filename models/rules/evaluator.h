@@ -65,6 +65,11 @@ struct Evaluation
 // SQL compiler.
 Evaluation evaluate(const Node &checkedRule, const Facts &facts);
 
+// The same answer as evaluate(rule, facts).passed, without the trace: it stops at
+// the first deciding condition and formats nothing. For qualifying many customers
+// or campaigns at once; evaluate() is for explaining one.
+bool matches(const Node &checkedRule, const Facts &facts);
+
 // The value of an attribute (with its arguments) for these facts.
 Value attributeValue(const Condition &condition, const Facts &facts, const CartItem *item = nullptr);
 

@@ -162,62 +162,6 @@ const Value *known(const Facts &f, const QString &key)
                        [](const CartItem &line) { return line.category == QLatin1String("Toys") && line.price < 2000; });
 }
 
-// A bench-local walker over the checked tree that uses the public attributeValue() but
-// builds no trace, no hints and short-circuits: what evaluate() could cost without its
-// explanation. Covers the operators of EvaluatorRule only (not product code).
-int compareValues(const Value &a, const Value &b)
-{
-    switch (*a.type()) {
-    case Type::Number: return a.asNumber() < b.asNumber() ? -1 : a.asNumber() > b.asNumber() ? 1 : 0;
-    case Type::Money:
-    case Type::DateTime: return a.asInteger() < b.asInteger() ? -1 : a.asInteger() > b.asInteger() ? 1 : 0;
-    case Type::String: return QString::compare(a.asString(), b.asString());
-    case Type::Bool: return int(a.asBool()) - int(b.asBool());
-    case Type::List: return a.asList() == b.asList() ? 0 : 1;
-    }
-    return 0;
-}
-
-bool quickTest(const Condition &c, const Value &v, const Facts &f)
-{
-    if (v.isUnknown())
-        return c.op == Operator::IsUnknown;
-    const QList<Value> &ops = c.operands;
-    switch (c.op) {
-    case Operator::Is: return compareValues(v, ops[0]) == 0;
-    case Operator::IsNot: return compareValues(v, ops[0]) != 0;
-    case Operator::In: return std::any_of(ops.cbegin(), ops.cend(), [&](const Value &o) { return compareValues(v, o) == 0; });
-    case Operator::NotIn: return std::none_of(ops.cbegin(), ops.cend(), [&](const Value &o) { return compareValues(v, o) == 0; });
-    case Operator::Less: return compareValues(v, ops[0]) < 0;
-    case Operator::LessOrEqual: return compareValues(v, ops[0]) <= 0;
-    case Operator::Greater: return compareValues(v, ops[0]) > 0;
-    case Operator::GreaterOrEqual: return compareValues(v, ops[0]) >= 0;
-    case Operator::Contains:
-        return v.type() == Type::List ? v.asList().contains(ops[0].asString()) : v.asString().contains(ops[0].asString());
-    case Operator::WithinLastDays:
-        return v.asInteger() >= f.now - qint64(ops[0].asNumber()) * DayMs && v.asInteger() <= f.now;
-    default: qFatal("bench_rules: quickTest does not cover operator %d", int(c.op));
-    }
-}
-
-bool quickRun(const Node &n, const Facts &f, const CartItem *item)
-{
-    switch (n.kind) {
-    case Node::Kind::Condition: return quickTest(n.condition, attributeValue(n.condition, f, item), f);
-    case Node::Kind::Not: return !quickRun(n.children.front(), f, item);
-    case Node::Kind::And:
-        return std::all_of(n.children.cbegin(), n.children.cend(), [&](const Node &c) { return quickRun(c, f, item); });
-    case Node::Kind::Or:
-        return std::any_of(n.children.cbegin(), n.children.cend(), [&](const Node &c) { return quickRun(c, f, item); });
-    case Node::Kind::AnyItem:
-        return std::any_of(f.items.cbegin(), f.items.cend(), [&](const CartItem &l) { return quickRun(n.children.front(), f, &l); });
-    case Node::Kind::EveryItem:
-        return std::all_of(f.items.cbegin(), f.items.cend(), [&](const CartItem &l) { return quickRun(n.children.front(), f, &l); });
-    case Node::Kind::NoItem:
-        return std::none_of(f.items.cbegin(), f.items.cend(), [&](const CartItem &l) { return quickRun(n.children.front(), f, &l); });
-    }
-    return false;
-}
 
 // The two Facts are read through volatile pointers, so nothing can be hoisted out of a loop.
 const Facts *volatile s_facts[2] = {nullptr, nullptr};
@@ -272,9 +216,9 @@ int evaluatorPart()
 
     // The three predicates must agree before any of them is timed.
     for (const Facts *f : {&passing, &failing}) {
-        const bool e = evaluate(node, *f).passed, h = handWritten(*f), q = quickRun(node, *f, nullptr);
+        const bool e = evaluate(node, *f).passed, h = handWritten(*f), q = matches(node, *f);
         if (e != h || e != q) {
-            std::fprintf(stderr, "bench_rules: evaluate()=%d, hand-written=%d, no-trace walker=%d disagree\n", e, h, q);
+            std::fprintf(stderr, "bench_rules: evaluate()=%d, hand-written=%d, matches()=%d disagree\n", e, h, q);
             return 1;
         }
     }
@@ -286,19 +230,19 @@ int evaluatorPart()
                 "         on the last condition, any item), each loop >= %.1f s\n",
                 static_cast<long long>(passing.attributes.size()), static_cast<long long>(passing.items.size()),
                 double(MinimumNs) / 1e9);
-    std::printf("  evaluate() always builds the explain trace: %lld trace lines per call (print() of every condition,\n"
-                "  the value seen, a hint when it fails); there is no trace-less entry point, so its figure includes it.\n\n",
+    std::printf("  evaluate() builds the explain trace: %lld trace lines per call (print() of every condition,\n"
+                "  the value seen, a hint when it fails); matches() gives the same answer without a trace.\n\n",
                 static_cast<long long>(sample.trace.size()));
 
     const Rate evaluator = measure([&](const Facts &f) { return evaluate(node, f).passed; });
     const Rate hand = measure([](const Facts &f) { return handWritten(f); });
-    const Rate walker = measure([&](const Facts &f) { return quickRun(node, f, nullptr); });
+    const Rate walker = measure([&](const Facts &f) { return matches(node, f); });
 
     printRate("evaluate() (with trace, always)", evaluator);
     printRate("hand-written C++ over the same Facts", hand);
-    printRate("bench-local walker: attributeValue(), no trace", walker);
+    printRate("matches() (no trace, short-circuit)", walker);
     std::printf("\n  ratio evaluate() / hand-written (time per eval):           %8.1fx\n", evaluator.nsPerCall() / hand.nsPerCall());
-    std::printf("  ratio no-trace walker / hand-written:                      %8.1fx\n", walker.nsPerCall() / hand.nsPerCall());
+    std::printf("  ratio matches() / hand-written:                             %8.1fx\n", walker.nsPerCall() / hand.nsPerCall());
     std::printf("  share of evaluate() time that the trace + hints cost (est.): %5.1f%%\n",
                 100.0 * (1.0 - walker.nsPerCall() / evaluator.nsPerCall()));
     std::printf("  (sink %lld)\n\n", static_cast<long long>(s_sink));

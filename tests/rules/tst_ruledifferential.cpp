@@ -227,7 +227,10 @@ void TestRuleDifferential::evaluatorAndSqlAgree()
         const Node rule = random.rule(1 + i % 3);
         QStringList expected;
         for (const Person &p : people) {
-            if (evaluate(rule, p.facts).passed)
+            const bool passed = evaluate(rule, p.facts).passed;
+            if (passed != matches(rule, p.facts))
+                QFAIL(qPrintable(QStringLiteral("matches() and evaluate() disagree on %1 for cust_%2").arg(print(rule)).arg(p.id)));
+            if (passed)
                 expected << QStringLiteral("cust_%1").arg(p.id);
         }
         std::sort(expected.begin(), expected.end(), [](const QString &a, const QString &b) {

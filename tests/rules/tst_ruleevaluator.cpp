@@ -1,10 +1,12 @@
 // The in-memory evaluator and its explain trace, on hand-written cases.
 
+#include "randomrules.h"
 #include "rules/evaluator.h"
 #include "rules/syntax.h"
 #include "rules/typecheck.h"
 
 #include <QDateTime>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace PromoDesk;
@@ -176,6 +178,28 @@ private slots:
         QVERIFY(evaluate(rule(R"(customer.redemptions.count(campaign: "camp_a", this_month: true) is 1)"), f).passed);
         QVERIFY(evaluate(rule(R"(customer.redemptions.count(campaign: "camp_a") is 2)"), f).passed);
         QVERIFY(evaluate(rule(R"(customer.redemptions.count(days: 30) is 3)"), f).passed);
+    }
+
+    // The trace-less, short-circuiting matches() gives evaluate()'s answer, carts included.
+    void matchesAgreesWithEvaluate()
+    {
+        Testing::RandomRules random(4242);
+        QRandomGenerator carts(17);
+        const QStringList categories{QStringLiteral("Dog Food"), QStringLiteral("Toys"), QStringLiteral("IE")};
+        int passed = 0;
+        for (int i = 0; i < 4000; ++i) {
+            Facts f = member();
+            f.items.clear();
+            for (int l = 0, n = int(carts.bounded(4)); l < n; ++l)
+                f.items.append({QStringLiteral("sku_%1").arg(carts.bounded(3)), QStringLiteral("prod_1"),
+                                categories[carts.bounded(int(categories.size()))], carts.bounded(1, 4), carts.bounded(100, 9000)});
+            const Node r = random.rule(1 + i % 3);
+            const bool slow = evaluate(r, f).passed;
+            if (slow != matches(r, f))
+                QFAIL(qPrintable(print(r)));
+            passed += slow ? 1 : 0;
+        }
+        QVERIFY(passed > 200 && passed < 3800); // both outcomes are exercised
     }
 
     void metadataAndLists()
