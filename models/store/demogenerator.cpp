@@ -638,7 +638,7 @@ Result<DemoReport> fill(const QString &file, const DemoOptions &options, const D
     // The file is private until renamed, so the load needs no journal; indexes are
     // dropped during the load and rebuilt after it (a sorted build beats row-by-row).
     for (const char *pragma : {"PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA locking_mode = EXCLUSIVE",
-                               "PRAGMA cache_size = -262144", "PRAGMA temp_store = MEMORY",
+                               "PRAGMA cache_size = -1048576", "PRAGMA temp_store = MEMORY",
                                "PRAGMA threads = 2",
                                // The generator's rows are valid by construction, and the
                                // determinism test runs integrity_check (which checks every

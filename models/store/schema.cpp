@@ -60,7 +60,6 @@ const std::vector<Migration> &migrations()
              // load can drop them and rebuild them sorted afterwards.
              "CREATE UNIQUE INDEX customers_source_id ON customers(source_id)",
              "CREATE INDEX customers_by_name ON customers(name)",
-             "CREATE INDEX customers_by_email ON customers(email)",
              "CREATE INDEX customers_by_created ON customers(created_at)",
              "CREATE INDEX customers_by_orders ON customers(orders_count)",
              "CREATE INDEX customers_by_spent ON customers(total_spent)",

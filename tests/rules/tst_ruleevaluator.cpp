@@ -30,6 +30,11 @@ qint64 at(const char *iso)
     return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toMSecsSinceEpoch();
 }
 
+Node ruleOf(const QString &text)
+{
+    return rule(text.toUtf8().constData());
+}
+
 Facts member()
 {
     Facts f;
@@ -200,6 +205,74 @@ private slots:
             passed += slow ? 1 : 0;
         }
         QVERIFY(passed > 200 && passed < 3800); // both outcomes are exercised
+    }
+
+    // The worked rules of docs/rules.md, one passing and one failing member each.
+    void campaignScenarios_data()
+    {
+        QTest::addColumn<QString>("rule");
+        QTest::addColumn<QString>("now");
+        QTest::addColumn<QString>("passingChange");  // attribute=value applied to member() for the pass
+        QTest::addColumn<bool>("baseline");           // the outcome for member() unchanged
+        auto row = [](const char *name, const char *rule, const char *now, const char *change, bool baseline) {
+            QTest::newRow(name) << QString::fromUtf8(rule) << QString::fromLatin1(now) << QString::fromUtf8(change) << baseline;
+        };
+        row("1 abandoned cart", R"(customer.events.last_at(type: "cart_abandoned") within last 2 days and customer.redemptions.count(campaign: "camp_abandoned_cart") is 0)",
+            "2026-11-24T12:00:00Z", "event=cart_abandoned@2026-11-23T09:00:00Z", false);
+        row("2 tier 1", "order.amount >= 50.00", "2026-11-24T12:00:00Z", "", true);
+        row("2 tier 2", "order.amount >= 100.00", "2026-11-24T12:00:00Z", "item=sku_3:Dog Food:1:1500", false);
+        row("3 buy A get B", R"(any item (item.product is "prod_1") and any item (item.product is "prod_3"))", "2026-11-24T12:00:00Z",
+            "item=sku_3:Toys:1:999", false);
+        row("4 redeemed this month", R"(customer.redemptions.count(this_month: true) >= 1 or customer.referrals_count >= 1)",
+            "2026-11-24T12:00:00Z", "redemption=camp_x@2026-11-02T10:00:00Z", false);
+        row("5 headphones", R"(any item (item.sku is "sku_1") and (order.amount >= 90.00 or any item (item.sku is "sku_keyboard")))",
+            "2026-11-24T12:00:00Z", "item=sku_keyboard:Toys:1:100", false);
+        row("6 signed up this week", "customer.created_at within last 7 days", "2026-11-24T12:00:00Z",
+            "customer.created_at=2026-11-20T08:00:00Z", false);
+        row("7 re-engagement", "order.amount > 80.00 and customer.last_order_at more than 90 days ago", "2026-11-24T12:00:00Z",
+            "customer.last_order_at=2026-07-01T08:00:00Z", false);
+        row("8 premium", R"(order.amount > 50.00 and customer.loyalty_tier is "gold")", "2026-11-24T12:00:00Z",
+            "customer.loyalty_tier=gold", false);
+        row("9a anniversary", "customer.created_at same day of year and customer.created_at more than 360 days ago",
+            "2026-11-24T12:00:00Z", "customer.created_at=2025-11-24T18:00:00Z", false);
+        row("9b birthday in Dublin", "customer.birthdate same day of year", "2027-03-16T23:30:00Z",
+            "customer.birthdate=1990-03-16T00:00:00Z", false);
+        row("10 St Patrick's Day", R"(customer.country is "IE" and time.now between 2027-03-17 and 2027-03-17T23:59:59Z)",
+            "2027-03-16T23:59:00Z", "now=2027-03-17T10:00:00Z", false);
+    }
+
+    void campaignScenarios()
+    {
+        QFETCH(QString, rule);
+        QFETCH(QString, now);
+        QFETCH(QString, passingChange);
+        QFETCH(bool, baseline);
+        const Node checked = ruleOf(rule);
+        Facts f = member();
+        f.zone = QTimeZone("Europe/Dublin");
+        f.now = at(now.toLatin1().constData());
+        QCOMPARE(evaluate(checked, f).passed, baseline);
+        if (passingChange.isEmpty())
+            return;
+        const QString key = passingChange.section(QLatin1Char('='), 0, 0);
+        const QString value = passingChange.section(QLatin1Char('='), 1);
+        if (key == QLatin1String("event")) {
+            f.events.append({value.section(QLatin1Char('@'), 0, 0), at(value.section(QLatin1Char('@'), 1).toLatin1().constData())});
+        } else if (key == QLatin1String("redemption")) {
+            f.redemptions.append({value.section(QLatin1Char('@'), 0, 0), at(value.section(QLatin1Char('@'), 1).toLatin1().constData())});
+        } else if (key == QLatin1String("item")) {
+            const QStringList parts = value.split(QLatin1Char(':'));
+            f.items.append({parts[0], QStringLiteral("prod_") + parts[0].section(QLatin1Char('_'), 1), parts[1],
+                            parts[2].toLongLong(), parts[3].toLongLong()});
+        } else if (key == QLatin1String("now")) {
+            f.now = at(value.toLatin1().constData());
+        } else if (key.endsWith(QLatin1String("_at")) || key.endsWith(QLatin1String("birthdate"))) {
+            f.attributes.insert(key, Value::dateTime(at(value.toLatin1().constData())));
+        } else {
+            f.attributes.insert(key, Value::string(value));
+        }
+        const Evaluation changed = evaluate(checked, f);
+        QVERIFY2(changed.passed != baseline, qPrintable(print(checked)));
     }
 
     void metadataAndLists()
