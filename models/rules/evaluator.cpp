@@ -64,6 +64,14 @@ bool sameDayOfYear(qint64 date, qint64 now, const QTimeZone &zone)
     return d.month() == today.month() && d.day() == today.day();
 }
 
+// Hints are whole cents or units; numbers too large for that get no hint.
+bool hintable(const Value &actual, const Value &limit)
+{
+    if (actual.type() != Type::Number)
+        return true;
+    return std::fabs(actual.asNumber()) < 1e15 && std::fabs(limit.asNumber()) < 1e15;
+}
+
 struct Outcome
 {
     bool passed = false;
@@ -97,7 +105,7 @@ Outcome test(const Condition &c, const Value &actual, const Facts &facts, bool w
                             : c.op == Operator::LessOrEqual  ? order <= 0
                             : c.op == Operator::Greater      ? order > 0
                                                              : order >= 0;
-        if (passed || !withHint || !(money || actual.type() == Type::Number))
+        if (passed || !withHint || !(money || actual.type() == Type::Number) || !hintable(actual, ops[0]))
             return {passed, {}};
         const qint64 have = money ? actual.asInteger() : qint64(std::floor(actual.asNumber()));
         const qint64 limit = integer(ops[0]);
@@ -108,7 +116,8 @@ Outcome test(const Condition &c, const Value &actual, const Facts &facts, bool w
     }
     case Operator::Between: {
         const bool passed = compare(actual, ops[0]) >= 0 && compare(actual, ops[1]) <= 0;
-        if (passed || !withHint || !(money || actual.type() == Type::Number))
+        if (passed || !withHint || !(money || actual.type() == Type::Number) || !hintable(actual, ops[0])
+            || !hintable(actual, ops[1]))
             return {passed, {}};
         if (compare(actual, ops[0]) < 0)
             return {false, QStringLiteral("add %1").arg(gap(integer(ops[0]) - (money ? actual.asInteger() : qint64(actual.asNumber()))))};

@@ -283,6 +283,7 @@ private:
 // ---------------------------------------------------------------- parser
 
 constexpr int MaxDepth = 200; // nesting deeper than any person writes; keeps the stack safe
+constexpr int MaxDays = 100'000; // 270 years: any real window, and no overflow in milliseconds
 
 class Parser
 {
@@ -455,6 +456,8 @@ private:
         const Token &t = current();
         if (t.kind != Token::Kind::Number || t.value.asNumber() < 0 || std::floor(t.value.asNumber()) != t.value.asNumber())
             return expected(QStringLiteral("a whole number of days"));
+        if (t.value.asNumber() > MaxDays)
+            return expected(QStringLiteral("at most %1 days").arg(MaxDays));
         ++m_at;
         return qint64(t.value.asNumber());
     }
@@ -617,10 +620,12 @@ private:
 
 // ---------------------------------------------------------------- printer
 
+// The shortest text that reads back as the same double, in plain notation (the
+// syntax has no exponents): 0.1, 12, 6666666666666667000000000000000000.
 QString printNumber(double value)
 {
-    char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    char buffer[400];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
     return QString::fromLatin1(buffer, int(result.ptr - buffer));
 }
 

@@ -164,6 +164,8 @@ private:
             if (parameter->type == Type::Number && (converted.value().asNumber() < 0
                                                     || std::floor(converted.value().asNumber()) != converted.value().asNumber()))
                 return error(node, QStringLiteral("argument %1 must be a whole number of days").arg(argument.name));
+            if (parameter->type == Type::Number && converted.value().asNumber() > 100'000)
+                return error(node, QStringLiteral("argument %1: at most 100000 days").arg(argument.name));
             argument.value = converted.value();
         }
         // Arguments in declared order: one normal form however they were written.

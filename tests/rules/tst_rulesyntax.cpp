@@ -87,6 +87,10 @@ void TestRuleSyntax::normalForm_data()
         R"(customer.country is "IE" and customer.consents.email is true)");
     row("unknown", "customer.birthdate is unknown or customer.phone has value",
         "customer.birthdate is unknown or customer.phone has value");
+    // Found by the fuzzer: huge and tiny numbers print without exponents.
+    row("huge number", "customer.orders_count > 066666666666666666666666666666666666",
+        "customer.orders_count > 66666666666666664575577405278650368");
+    row("tiny number", "customer.orders_count > 0.000001", "customer.orders_count > 0.000001");
 }
 
 void TestRuleSyntax::normalForm()
@@ -155,6 +159,7 @@ void TestRuleSyntax::errorsSayWhereAndWhat_data()
     row("empty list", "customer.country in []", 1, 1, "is empty");
     row("bad date", "customer.created_at after 2026-02-30", 1, 27, "not a valid date");
     row("days not whole", "customer.last_order_at within last 2.5 days", 1, 36, "a whole number of days");
+    row("too many days", "customer.last_order_at more than 9999999999 days ago", 1, 34, "at most 100000 days");
 }
 
 void TestRuleSyntax::errorsSayWhereAndWhat()
