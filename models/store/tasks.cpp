@@ -3,6 +3,8 @@
 #include "connection.h"
 
 #include <QSqlError>
+
+#include <algorithm>
 #include <QSqlQuery>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -12,30 +14,33 @@ Result<WorkspaceOverview> overview(Connection &connection)
 {
     WorkspaceOverview out;
     QSqlQuery q(connection.database());
+    // Members' orders and spend come from the maintained summaries (narrow index
+    // scans); guest orders (no customer) are added from the orders table through the
+    // customer_id index. A scan of millions of orders would take seconds cold.
     const QString sql = QStringLiteral(
         "SELECT (SELECT count(*) FROM customers), "
-        "       (SELECT count(*) FROM orders), "
-        "       (SELECT total(amount) FROM orders), "
+        "       (SELECT total(orders_count) FROM customers) + (SELECT count(*) FROM orders WHERE customer_id IS NULL), "
+        "       (SELECT total(total_spent) FROM customers) + (SELECT total(amount) FROM orders WHERE customer_id IS NULL), "
         "       (SELECT count(*) FROM products), "
         "       (SELECT count(*) FROM campaigns), "
         "       (SELECT count(*) FROM campaigns WHERE status = 'active'), "
         "       (SELECT count(*) FROM redemptions), "
-        "       (SELECT min(created_at) FROM orders), "
-        "       (SELECT max(created_at) FROM orders)");
+        "       (SELECT max(last_order_at) FROM customers), "
+        "       (SELECT max(created_at) FROM orders WHERE customer_id IS NULL)");
     if (!q.exec(sql) || !q.next())
         return Error{q.lastError().text(), connection.path()};
     out.customers = q.value(0).toLongLong();
-    out.orders = q.value(1).toLongLong();
+    out.orders = qint64(q.value(1).toDouble());
     // total() is a float in SQLite; cents stay exact far beyond any shop's revenue (2^53).
     out.revenue = qint64(q.value(2).toDouble());
     out.products = q.value(3).toLongLong();
     out.campaigns = q.value(4).toLongLong();
     out.activeCampaigns = q.value(5).toLongLong();
     out.redemptions = q.value(6).toLongLong();
-    if (!q.value(7).isNull())
-        out.firstOrderAt = q.value(7).toLongLong();
-    if (!q.value(8).isNull())
-        out.lastOrderAt = q.value(8).toLongLong();
+    for (int column : {7, 8}) {
+        if (!q.value(column).isNull())
+            out.lastOrderAt = std::max(out.lastOrderAt.value_or(0), q.value(column).toLongLong());
+    }
     return out;
 }
 

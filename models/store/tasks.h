@@ -18,7 +18,6 @@ struct WorkspaceOverview
     qint64 campaigns = 0;
     qint64 activeCampaigns = 0;
     qint64 redemptions = 0;
-    std::optional<qint64> firstOrderAt;
     std::optional<qint64> lastOrderAt;
 };
 

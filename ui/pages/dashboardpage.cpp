@@ -86,10 +86,7 @@ void DashboardPage::setOverview(const Result<Store::WorkspaceOverview> &result)
     m_products->setValue(number(o.products));
     m_campaigns->setValue(QStringLiteral("%1 / %2").arg(number(o.activeCampaigns), number(o.campaigns)));
     m_redemptions->setValue(number(o.redemptions));
-    if (o.firstOrderAt && o.lastOrderAt)
-        m_period->setText(tr("Orders from %1 to %2 (UTC)").arg(dateText(*o.firstOrderAt), dateText(*o.lastOrderAt)));
-    else
-        m_period->setText(tr("No orders yet"));
+    m_period->setText(o.lastOrderAt ? tr("Last order on %1 (UTC)").arg(dateText(*o.lastOrderAt)) : tr("No orders yet"));
     m_charts->setVisible(o.redemptions == 0);
 }
 
