@@ -1,6 +1,7 @@
 #include "facts.h"
 
 #include "attributes.h"
+#include "syntax.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -13,12 +14,10 @@ namespace {
 
 Result<qint64> parseTime(const QJsonValue &json, const QString &field)
 {
-    const QString text = json.toString();
-    const QDateTime when = text.size() == 10 ? QDateTime(QDate::fromString(text, Qt::ISODate), QTime(0, 0), QTimeZone::utc())
-                                             : QDateTime::fromString(text, Qt::ISODateWithMs);
-    if (!json.isString() || !when.isValid())
+    const std::optional<qint64> when = json.isString() ? parseDateTime(json.toString()) : std::nullopt;
+    if (!when)
         return Error{QStringLiteral("expected an ISO-8601 date or date-time, e.g. \"2026-11-24T12:00:00Z\""), field};
-    return when.toMSecsSinceEpoch();
+    return *when;
 }
 
 Result<qint64> parseCents(const QJsonValue &json, const QString &field)

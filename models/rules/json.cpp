@@ -54,12 +54,10 @@ Result<Value> valueFromJson(const QJsonValue &json, std::optional<Type> type, co
         return Value::money(json.toInteger());
     }
     if (type == Type::DateTime && json.isString()) {
-        const QString text = json.toString();
-        QDateTime when = text.size() == 10 ? QDateTime(QDate::fromString(text, Qt::ISODate), QTime(0, 0), QTimeZone::utc())
-                                           : QDateTime::fromString(text, Qt::ISODateWithMs);
-        if (!when.isValid())
-            return fail(QStringLiteral("\"%1\" is not an ISO-8601 date-time").arg(text));
-        return Value::dateTime(when.toMSecsSinceEpoch());
+        const std::optional<qint64> when = parseDateTime(json.toString());
+        if (!when)
+            return fail(QStringLiteral("\"%1\" is not an ISO-8601 date-time").arg(json.toString()));
+        return Value::dateTime(*when);
     }
     if (json.isString())
         return Value::string(json.toString());

@@ -246,14 +246,12 @@ private:
         const QRegularExpressionMatch d = date.match(m_text, m_at);
         if (d.hasMatch()) {
             const QString spelling = d.captured(0);
-            QDateTime when = spelling.size() == 10
-                                 ? QDateTime(QDate::fromString(spelling, Qt::ISODate), QTime(0, 0), QTimeZone::utc())
-                                 : QDateTime::fromString(spelling, Qt::ISODateWithMs);
-            if (!when.isValid())
+            const std::optional<qint64> when = parseDateTime(spelling);
+            if (!when)
                 return error(t.position, QStringLiteral("\"%1\" is not a valid date").arg(spelling));
             t.kind = Token::Kind::Date;
             t.text = spelling;
-            t.value = Value::dateTime(when.toMSecsSinceEpoch());
+            t.value = Value::dateTime(*when);
             for (int i = 0; i < spelling.size(); ++i)
                 advance();
             return {};
@@ -710,6 +708,15 @@ QString printNode(const Node &node, int parentPrecedence)
 }
 
 } // namespace
+
+std::optional<qint64> parseDateTime(const QString &text)
+{
+    const QDateTime when = text.size() == 10 ? QDateTime(QDate::fromString(text, Qt::ISODate), QTime(0, 0), QTimeZone::utc())
+                                             : QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!when.isValid())
+        return std::nullopt;
+    return when.toMSecsSinceEpoch();
+}
 
 QString formatDateTime(qint64 ms)
 {

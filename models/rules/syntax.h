@@ -3,6 +3,8 @@
 #include "ast.h"
 #include "common/result.h"
 
+#include <optional>
+
 namespace PromoDesk::Rules {
 
 // The text syntax, e.g.
@@ -18,6 +20,9 @@ Result<Node> parse(const QString &text);
 // print(parse(text)) is the normal form of text, and parse(print(ast)) == ast.
 QString print(const Node &node);
 QString printValue(const Value &value);
+// "YYYY-MM-DD" (midnight UTC) or an ISO-8601 date-time with Z or an offset, as UTC
+// epoch milliseconds; nothing if it is not one.
+std::optional<qint64> parseDateTime(const QString &text);
 // ISO-8601 in UTC with a Z ("2026-01-01T10:30:00Z"; milliseconds only when there are some).
 QString formatDateTime(qint64 ms);
 

@@ -1,5 +1,6 @@
 #include "voucherify.h"
 
+#include "syntax.h"
 #include "typecheck.h"
 
 #include <QDate>
@@ -399,14 +400,11 @@ Result<Value> readValue(const QJsonValue &json, Type type, const QString &name, 
         return Value::money(qint64(json.toDouble()));
     }
     if (type == Type::DateTime && json.isString()) {
-        const QString text = json.toString();
-        const QDateTime when = text.size() == 10
-                                   ? QDateTime(QDate::fromString(text, Qt::ISODate), QTime(0, 0), QTimeZone::utc())
-                                   : QDateTime::fromString(text, Qt::ISODateWithMs);
-        if (!when.isValid())
+        const std::optional<qint64> when = parseDateTime(json.toString());
+        if (!when)
             return Error{QStringLiteral("Voucherify rule %1: %2 is not an ISO-8601 date-time").arg(quoted(name), jsonText(json)),
                          where};
-        return Value::dateTime(when.toMSecsSinceEpoch());
+        return Value::dateTime(*when);
     }
     if (json.isString())
         return Value::string(json.toString());
