@@ -86,6 +86,7 @@ class TestCli : public QObject
     Q_OBJECT
 
 private slots:
+    void killedInitLeavesNoWorkspace();
     void rulesCheckPrintsTheNormalFormAndJson();
     void rulesCheckErrorsGiveLineAndColumn();
     void rulesExplainTracesEveryCondition();
@@ -371,6 +372,42 @@ void TestCli::segmentCountMatchesAPlainQuery()
     RUN_CLI(cart, {u"segment"_s, u"count"_s, u"-w"_s, workspace, u"--rule"_s, u"order.amount > 5.00"_s});
     QCOMPARE(cart.exitCode, 2);
     QVERIFY2(cart.err.contains("describes a cart"), cart.err.constData());
+}
+
+// Kill the process for real in the middle of generating demo data: no file appears
+// under the target name, and a killed --force run leaves the old workspace as it was.
+void TestCli::killedInitLeavesNoWorkspace()
+{
+    const QString target = path(u"killed.promodesk"_s);
+    auto killMidway = [&](const QStringList &arguments) {
+        QProcess process;
+        process.setProgram(QStringLiteral(PROMODESK_CLI_PATH));
+        process.setArguments(arguments);
+        process.start();
+        QVERIFY(process.waitForStarted(30'000));
+        // Progress goes to stderr as "generating demo data…  NN%"; kill past 20 %.
+        QByteArray progress;
+        while (!progress.contains(" 2") && !progress.contains(" 3") && process.state() == QProcess::Running) {
+            process.waitForReadyRead(100);
+            progress += process.readAllStandardError();
+        }
+        QCOMPARE(process.state(), QProcess::Running); // still working when killed
+        process.kill();
+        QVERIFY(process.waitForFinished(30'000));
+        QCOMPARE(process.exitStatus(), QProcess::CrashExit);
+    };
+    killMidway({u"init"_s, u"-w"_s, target, u"--demo"_s, u"medium"_s});
+    QVERIFY(!QFileInfo::exists(target));
+
+    // A new init afterwards is not confused by what the killed one left behind.
+    RUN_CLI_JSON(created, {u"init"_s, u"-w"_s, target, u"--sandbox"_s});
+    const QByteArray before = fileChecksum(target);
+    killMidway({u"init"_s, u"-w"_s, target, u"--force"_s, u"--demo"_s, u"medium"_s});
+    QCOMPARE(fileChecksum(target), before);
+    RUN_CLI_JSON(info, {u"info"_s, u"-w"_s, target});
+    QCOMPARE(info.value(u"kind").toString(), u"sandbox"_s);
+    RUN_CLI_JSON(check, {u"check"_s, u"-w"_s, target});
+    QCOMPARE(check.value(u"ok").toBool(), true);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
