@@ -123,22 +123,43 @@ Result<QList<CustomerRow>> CustomerRepository::pageAfter(const CustomerQuery &qu
 {
     const QString key = sortExpression(query.sort);
     const QString table = customersTable(query.fullScan && !query.search.trimmed().isEmpty());
-    Where where = searchFilter(query);
-    if (after) {
-        // Row-value comparison: seeks the index straight to the key, no OFFSET scan.
-        where.add(QStringLiteral("(%1, id) %2 (?, ?)").arg(key, query.descending ? QStringLiteral("<") : QStringLiteral(">")),
-                  {after->sortKey, after->rowid});
-    }
     const QString direction = query.descending ? QStringLiteral(" DESC") : QString();
-    const QString sql = QStringLiteral("SELECT %1, %2 FROM %3%4 ORDER BY %2%5, id%5 LIMIT ?")
-                            .arg(RowColumns, key, table, where.clause, direction);
-    auto q = run(m_connection, sql, where.values + QVariantList{limit});
-    if (!q)
-        return q.error();
+    const QString beyond = query.descending ? QStringLiteral("<") : QStringLiteral(">");
     QList<CustomerRow> rows;
     rows.reserve(limit);
-    while (q.value().next())
-        rows.append(readRow(q.value()));
+
+    // Reads up to `wanted` rows matching the search plus `condition`, in the list's order.
+    // Within one key only the id orders the rows (ordering by the key too makes SQLite
+    // sort the whole group for an expression key).
+    auto read = [&](const QString &condition, const QVariantList &values, int wanted, bool sameKey) -> Status {
+        Where where = searchFilter(query);
+        if (!condition.isEmpty())
+            where.add(condition, values);
+        const QString order = sameKey ? QStringLiteral("id%1").arg(direction) : QStringLiteral("%1%2, id%2").arg(key, direction);
+        const QString sql = QStringLiteral("SELECT %1, %2 FROM %3%4 ORDER BY %5 LIMIT ?")
+                                .arg(RowColumns, key, table, where.clause, order);
+        auto q = run(m_connection, sql, where.values + QVariantList{wanted});
+        if (!q)
+            return q.error();
+        while (q.value().next())
+            rows.append(readRow(q.value()));
+        return {};
+    };
+
+    if (!after) {
+        if (Status s = read({}, {}, limit, false); !s)
+            return s.error();
+        return rows;
+    }
+    // By key, in two seeks: the rest of the rows that share the last key (the index
+    // holds the id after the key, so "key = ? AND id > ?" is one seek even in a group
+    // of 500 000 members with no orders), then the rows with the following keys.
+    if (Status s = read(QStringLiteral("%1 = ? AND id %2 ?").arg(key, beyond), {after->sortKey, after->rowid}, limit, true); !s)
+        return s.error();
+    if (rows.size() < limit) {
+        if (Status s = read(QStringLiteral("%1 %2 ?").arg(key, beyond), {after->sortKey}, limit - int(rows.size()), false); !s)
+            return s.error();
+    }
     return rows;
 }
 
