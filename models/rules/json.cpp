@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTimeZone>
 
 #include <cmath>
@@ -47,25 +48,10 @@ QJsonValue valueToJson(const Value &v)
 // A JSON value as the literal the text syntax would have produced for `type`.
 Result<Value> valueFromJson(const QJsonValue &json, std::optional<Type> type, const QString &path)
 {
-    auto fail = [&](const QString &what) { return Error{what, path}; };
-    if (type == Type::Money) {
-        if (!json.isDouble() || std::floor(json.toDouble()) != json.toDouble())
-            return fail(QStringLiteral("money is a whole number of cents"));
-        return Value::money(json.toInteger());
-    }
-    if (type == Type::DateTime && json.isString()) {
-        const std::optional<qint64> when = parseDateTime(json.toString());
-        if (!when)
-            return fail(QStringLiteral("\"%1\" is not an ISO-8601 date-time").arg(json.toString()));
-        return Value::dateTime(*when);
-    }
-    if (json.isString())
-        return Value::string(json.toString());
-    if (json.isDouble())
-        return Value::number(json.toDouble());
-    if (json.isBool())
-        return Value::boolean(json.toBool());
-    return fail(QStringLiteral("expected a string, a number or true/false"));
+    auto literal = literalFromJson(json, type);
+    if (!literal)
+        return Error{literal.error().message, path};
+    return literal;
 }
 
 Result<Node> nodeFromJson(const QJsonObject &o, const QString &path, int depth)
@@ -148,6 +134,36 @@ Result<Node> nodeFromJson(const QJsonObject &o, const QString &path, int depth)
 }
 
 } // namespace
+
+QString jsonText(const QJsonValue &value)
+{
+    if (value.isUndefined())
+        return QStringLiteral("nothing");
+    const QByteArray json = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(json.mid(1, json.size() - 2));
+}
+
+Result<Value> literalFromJson(const QJsonValue &json, std::optional<Type> type)
+{
+    if (type == Type::Money) {
+        if (!json.isDouble() || std::floor(json.toDouble()) != json.toDouble() || std::fabs(json.toDouble()) > 9.0e15)
+            return Error{QStringLiteral("amounts are whole numbers of cents (10000 is 100.00), not %1").arg(jsonText(json)), {}};
+        return Value::money(qint64(json.toDouble()));
+    }
+    if (type == Type::DateTime && json.isString()) {
+        const std::optional<qint64> when = parseDateTime(json.toString());
+        if (!when)
+            return Error{QStringLiteral("%1 is not an ISO-8601 date-time").arg(jsonText(json)), {}};
+        return Value::dateTime(*when);
+    }
+    if (json.isString())
+        return Value::string(json.toString());
+    if (json.isDouble())
+        return Value::number(json.toDouble());
+    if (json.isBool())
+        return Value::boolean(json.toBool());
+    return Error{QStringLiteral("expected a string, a number or true/false, not %1").arg(jsonText(json)), {}};
+}
 
 QJsonObject toJson(const Node &node)
 {

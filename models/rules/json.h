@@ -4,6 +4,9 @@
 #include "common/result.h"
 
 #include <QJsonObject>
+#include <QJsonValue>
+
+#include <optional>
 
 namespace PromoDesk::Rules {
 
@@ -15,6 +18,14 @@ namespace PromoDesk::Rules {
 // Money is integer cents (as in Voucherify), date-times ISO-8601 UTC text, days numbers.
 // Keys are written in a stable order, so stored rules diff cleanly.
 QJsonObject toJson(const Node &checkedRule);
+
+// One JSON value as a literal of `type` (when known): money is whole cents,
+// date-times ISO-8601 text; otherwise a string, a number or true/false. The error
+// says what was expected and quotes the value.
+Result<Value> literalFromJson(const QJsonValue &json, std::optional<Type> type);
+
+// A JSON value as compact text, for messages ("nothing" for a missing one).
+QString jsonText(const QJsonValue &value);
 
 // Reads the stored form and type-checks it; errors name the JSON path ("and[2].values[0]").
 Result<Node> fromJson(const QJsonObject &object);

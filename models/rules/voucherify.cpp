@@ -1,5 +1,6 @@
 #include "voucherify.h"
 
+#include "json.h"
 #include "syntax.h"
 #include "typecheck.h"
 
@@ -60,14 +61,6 @@ QString quoted(const QString &text)
 }
 
 // A JSON value as compact text, for messages.
-QString jsonText(const QJsonValue &value)
-{
-    if (value.isUndefined())
-        return QStringLiteral("nothing");
-    const QByteArray json = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(json.mid(1, json.size() - 2));
-}
-
 // ---------------------------------------------------------------- AST helpers
 
 Node group(Node::Kind kind, std::vector<Node> parts)
@@ -392,29 +385,10 @@ QString ruleName(const QJsonObject &rule)
 // One Voucherify value as a PromoDesk literal of `type`. Money is integer cents.
 Result<Value> readValue(const QJsonValue &json, Type type, const QString &name, const QString &where)
 {
-    if (type == Type::Money) {
-        if (!json.isDouble() || std::floor(json.toDouble()) != json.toDouble() || std::fabs(json.toDouble()) > 9.0e15)
-            return Error{QStringLiteral("Voucherify rule %1: amounts are whole numbers of cents (10000 is 100.00), not %2")
-                             .arg(quoted(name), jsonText(json)),
-                         where};
-        return Value::money(qint64(json.toDouble()));
-    }
-    if (type == Type::DateTime && json.isString()) {
-        const std::optional<qint64> when = parseDateTime(json.toString());
-        if (!when)
-            return Error{QStringLiteral("Voucherify rule %1: %2 is not an ISO-8601 date-time").arg(quoted(name), jsonText(json)),
-                         where};
-        return Value::dateTime(*when);
-    }
-    if (json.isString())
-        return Value::string(json.toString());
-    if (json.isDouble())
-        return Value::number(json.toDouble());
-    if (json.isBool())
-        return Value::boolean(json.toBool());
-    return Error{QStringLiteral("Voucherify rule %1: expected a string, a number or true/false, not %2")
-                     .arg(quoted(name), jsonText(json)),
-                 where};
+    auto literal = literalFromJson(json, type);
+    if (!literal)
+        return Error{QStringLiteral("Voucherify rule %1: %2").arg(quoted(name), literal.error().message), where};
+    return literal;
 }
 
 enum class Arity {

@@ -46,6 +46,8 @@ private slots:
 private:
     void openAndWait(Ui::MainWindow &window, const QString &path);
     Ui::CustomersPage *customersPage(Ui::MainWindow &window);
+    // Shows the window on the demo workspace at the customers page.
+    Ui::CustomersPage *showCustomers(Ui::MainWindow &window);
 
     QTemporaryDir m_dir;
     QString m_demo;
@@ -77,6 +79,17 @@ void TestMainWindow::openAndWait(Ui::MainWindow &window, const QString &path)
 Ui::CustomersPage *TestMainWindow::customersPage(Ui::MainWindow &window)
 {
     return window.findChild<Ui::CustomersPage *>(QStringLiteral("customersPage"));
+}
+
+Ui::CustomersPage *TestMainWindow::showCustomers(Ui::MainWindow &window)
+{
+    window.resize(1300, 800);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return nullptr;
+    openAndWait(window, m_demo);
+    window.showPage(1);
+    return customersPage(window);
 }
 
 void TestMainWindow::opensOnDemoWorkspace()
@@ -171,12 +184,8 @@ void TestMainWindow::customersTableLoadsAndSearches()
 void TestMainWindow::sortsByHeaderClick()
 {
     Ui::MainWindow window;
-    window.resize(1300, 800);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    openAndWait(window, m_demo);
-    window.showPage(1);
-    Ui::CustomersPage *page = customersPage(window);
+    Ui::CustomersPage *page = showCustomers(window);
+    QVERIFY(page);
     Items::CustomerTableModel *model = page->model();
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 5000, 15000);
 
@@ -203,12 +212,8 @@ void TestMainWindow::sortsByHeaderClick()
 void TestMainWindow::profileOpensOnDoubleClick()
 {
     Ui::MainWindow window;
-    window.resize(1300, 800);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    openAndWait(window, m_demo);
-    window.showPage(1);
-    Ui::CustomersPage *page = customersPage(window);
+    Ui::CustomersPage *page = showCustomers(window);
+    QVERIFY(page);
     Items::CustomerTableModel *model = page->model();
     QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > 0 && model->index(2, 0).data(Items::CustomerTableModel::LoadedRole).toBool(),
                              15000);
