@@ -677,13 +677,15 @@ Result<DemoReport> fill(const QString &file, const DemoOptions &options, const D
     for (size_t i = 0; i < indexSql.size(); ++i) {
         if (Status s = loader.exec(indexSql[i].c_str()); !s)
             return s.error();
-        if (progress && !progress(90 + int(i * 9 / indexSql.size())))
+        if (progress && !progress(90 + int((i + 1) * 9 / indexSql.size())))
             return Error{QStringLiteral("cancelled"), {}};
     }
     // Statistics for the planner from a sample of each index: seconds saved on large.
     if (Status s = loader.exec("PRAGMA analysis_limit = 2000; ANALYZE"); !s)
         return s.error();
     report.indexMs = timer.elapsed() - report.loadMs;
+    if (progress)
+        progress(100); // done: nothing left to cancel
     for (const char *pragma : {"PRAGMA locking_mode = NORMAL", "PRAGMA journal_mode = WAL"}) {
         if (Status s = loader.exec(pragma); !s)
             return s.error();
