@@ -10,6 +10,7 @@ namespace PromoDesk::Ids {
 inline constexpr auto Customer = "cust_";
 inline constexpr auto Order = "ord_";
 inline constexpr auto Redemption = "red_";
+inline constexpr auto Code = "v_";
 
 inline QString make(const char *prefix, qint64 key)
 {

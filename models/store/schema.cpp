@@ -22,8 +22,8 @@ struct Migration
 // (cents); dates without a time (birthdate) are ISO 'YYYY-MM-DD' text.
 // High-volume tables (customers, orders, events, redemptions) key on an INTEGER
 // PRIMARY KEY; their public text id is that number behind a type prefix
-// ('cust_42', see common/ids.h). Small tables (catalogue, campaigns, codes,
-// segments) store their text id directly.
+// ('cust_42', see common/ids.h); so do codes ('v_42'), which come by the million.
+// Small tables (catalogue, campaigns, segments) store their text id directly.
 const std::vector<Migration> &migrations()
 {
     static const std::vector<Migration> list = {
@@ -168,7 +168,7 @@ const std::vector<Migration> &migrations()
                  updated_at      INTEGER NOT NULL
              ))",
              R"(CREATE TABLE codes (
-                 id                   TEXT PRIMARY KEY,
+                 id                   INTEGER PRIMARY KEY,
                  code                 TEXT NOT NULL UNIQUE,
                  campaign_id          TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
                  customer_id          INTEGER REFERENCES customers(id),
@@ -185,7 +185,7 @@ const std::vector<Migration> &migrations()
                  id              INTEGER PRIMARY KEY,
                  created_at      INTEGER NOT NULL,
                  campaign_id     TEXT REFERENCES campaigns(id),
-                 code_id         TEXT REFERENCES codes(id),
+                 code_id         INTEGER REFERENCES codes(id),
                  tier_id         TEXT,
                  customer_id     INTEGER REFERENCES customers(id),
                  order_id        INTEGER REFERENCES orders(id),
