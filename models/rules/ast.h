@@ -50,6 +50,15 @@ struct Condition
                                    // has value / is unknown / same day of year: none
 
     bool operator==(const Condition &) const = default;
+
+    // The value of a named argument, or nullptr when it was not given.
+    const Value *argument(QLatin1String name) const
+    {
+        for (const Argument &a : arguments)
+            if (a.name == name)
+                return &a.value;
+        return nullptr;
+    }
 };
 
 // and / or / not / item quantifiers / a condition, nested to any depth.

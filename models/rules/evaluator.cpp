@@ -22,21 +22,13 @@ QDateTime local(qint64 ms, const QTimeZone &zone)
     return QDateTime::fromMSecsSinceEpoch(ms, zone);
 }
 
-const Value *argument(const Condition &c, const char *name)
-{
-    for (const Argument &a : c.arguments)
-        if (a.name == QLatin1String(name))
-            return &a.value;
-    return nullptr;
-}
-
 bool itemMatches(const CartItem &item, const Condition &c)
 {
-    if (const Value *sku = argument(c, "sku"); sku && item.sku != sku->asString())
+    if (const Value *sku = c.argument(QLatin1String("sku")); sku && item.sku != sku->asString())
         return false;
-    if (const Value *product = argument(c, "product"); product && item.product != product->asString())
+    if (const Value *product = c.argument(QLatin1String("product")); product && item.product != product->asString())
         return false;
-    if (const Value *category = argument(c, "category"); category && item.category != category->asString())
+    if (const Value *category = c.argument(QLatin1String("category")); category && item.category != category->asString())
         return false;
     return true;
 }
@@ -269,8 +261,8 @@ Value attributeValue(const Condition &c, const Facts &facts, const CartItem *ite
         return name == QLatin1String("order.items.quantity") ? Value::number(double(quantity)) : Value::money(amount);
     }
     if (name == QLatin1String("customer.events.last_at") || name == QLatin1String("customer.events.count")) {
-        const QString type = argument(c, "type")->asString();
-        const Value *days = argument(c, "days");
+        const QString type = c.argument(QLatin1String("type"))->asString();
+        const Value *days = c.argument(QLatin1String("days"));
         std::optional<qint64> last;
         qint64 count = 0;
         for (const EventRecord &e : facts.events) {
@@ -286,9 +278,9 @@ Value attributeValue(const Condition &c, const Facts &facts, const CartItem *ite
         return last ? Value::dateTime(*last) : Value();
     }
     if (name == QLatin1String("customer.redemptions.count")) {
-        const Value *campaign = argument(c, "campaign");
-        const Value *days = argument(c, "days");
-        const Value *thisMonth = argument(c, "this_month");
+        const Value *campaign = c.argument(QLatin1String("campaign"));
+        const Value *days = c.argument(QLatin1String("days"));
+        const Value *thisMonth = c.argument(QLatin1String("this_month"));
         const QDate today = local(facts.now, facts.zone).date();
         qint64 count = 0;
         for (const RedemptionRecord &r : facts.redemptions) {

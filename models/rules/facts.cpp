@@ -81,12 +81,25 @@ Status readMetadata(const QJsonObject &metadata, const QString &prefix, Facts &f
     return {};
 }
 
+// A plain attribute given as "<entity>.<key>", typed by the registry.
+Status readField(const QString &entity, const QString &key, const QJsonValue &json, Facts &facts)
+{
+    const QString field = entity + QLatin1Char('.') + key;
+    const Attribute *attribute = AttributeRegistry::instance().find(field);
+    if (!attribute || attribute->keyed || !attribute->parameters.isEmpty())
+        return Error{QStringLiteral("unknown %1 field \"%2\"").arg(entity, key), field};
+    auto v = typed(json, attribute->type, field);
+    if (!v)
+        return v.error();
+    facts.attributes.insert(field, v.value());
+    return {};
+}
+
 } // namespace
 
 Result<Facts> factsFromJson(const QJsonObject &object)
 {
     Facts facts;
-    const AttributeRegistry &registry = AttributeRegistry::instance();
     if (object.contains(QLatin1String("now"))) {
         auto now = parseTime(object.value(QLatin1String("now")), QStringLiteral("now"));
         if (!now)
@@ -128,14 +141,8 @@ Result<Facts> factsFromJson(const QJsonObject &object)
                 else
                     facts.redemptions.append({entry.value(QLatin1String("campaign")).toString(), at.value()});
             }
-        } else {
-            const Attribute *attribute = registry.find(field);
-            if (!attribute || attribute->keyed || !attribute->parameters.isEmpty())
-                return Error{QStringLiteral("unknown customer field \"%1\"").arg(key), field};
-            auto v = typed(it.value(), attribute->type, field);
-            if (!v)
-                return v.error();
-            facts.attributes.insert(field, v.value());
+        } else if (Status s = readField(QStringLiteral("customer"), key, it.value(), facts); !s) {
+            return s.error();
         }
     }
 
@@ -160,14 +167,8 @@ Result<Facts> factsFromJson(const QJsonObject &object)
                 facts.items.append({line.value(QLatin1String("sku")).toString(), line.value(QLatin1String("product")).toString(),
                                     line.value(QLatin1String("category")).toString(), quantity.toInteger(1), price.value()});
             }
-        } else {
-            const Attribute *attribute = registry.find(field);
-            if (!attribute || attribute->keyed || !attribute->parameters.isEmpty())
-                return Error{QStringLiteral("unknown order field \"%1\"").arg(key), field};
-            auto v = typed(it.value(), attribute->type, field);
-            if (!v)
-                return v.error();
-            facts.attributes.insert(field, v.value());
+        } else if (Status s = readField(QStringLiteral("order"), key, it.value(), facts); !s) {
+            return s.error();
         }
     }
     return facts;

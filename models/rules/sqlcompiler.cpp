@@ -98,14 +98,6 @@ private:
         return QStringLiteral("?");
     }
 
-    const Value *argument(const Condition &c, const char *name) const
-    {
-        for (const Argument &a : c.arguments)
-            if (a.name == QLatin1String(name))
-                return &a.value;
-        return nullptr;
-    }
-
     // The SQL expression of an attribute, or an error for one a segment cannot use.
     Result<QString> expression(const Node &n)
     {
@@ -121,11 +113,11 @@ private:
             QString sql = name.endsWith(QLatin1String("count")) ? QStringLiteral("(SELECT count(*)") : QStringLiteral("(SELECT max(e.created_at)");
             // Parameters are bound in the order they appear: one bind() per statement,
             // never two in one call (argument evaluation order is unspecified).
-            const QString type = bind(argument(c, "type")->asString());
+            const QString type = bind(c.argument(QLatin1String("type"))->asString());
             const QString upTo = bind(m_now);
             sql += QStringLiteral(" FROM customer_events e WHERE e.customer_id = c.id AND e.type = %1 AND e.created_at <= %2")
                        .arg(type, upTo);
-            if (const Value *days = argument(c, "days"))
+            if (const Value *days = c.argument(QLatin1String("days")))
                 sql += QStringLiteral(" AND e.created_at >= %1").arg(bind(m_now - qint64(days->asNumber()) * DayMs));
             return sql + QLatin1Char(')');
         }
@@ -133,11 +125,11 @@ private:
             QString sql = QStringLiteral("(SELECT count(*) FROM redemptions r WHERE r.customer_id = c.id "
                                          "AND r.result = 'SUCCESS' AND r.created_at <= %1")
                               .arg(bind(m_now));
-            if (const Value *campaign = argument(c, "campaign"))
+            if (const Value *campaign = c.argument(QLatin1String("campaign")))
                 sql += QStringLiteral(" AND r.campaign_id = %1").arg(bind(campaign->asString()));
-            if (const Value *days = argument(c, "days"))
+            if (const Value *days = c.argument(QLatin1String("days")))
                 sql += QStringLiteral(" AND r.created_at >= %1").arg(bind(m_now - qint64(days->asNumber()) * DayMs));
-            if (const Value *month = argument(c, "this_month"); month && month->asBool()) {
+            if (const Value *month = c.argument(QLatin1String("this_month")); month && month->asBool()) {
                 const QDate today = QDateTime::fromMSecsSinceEpoch(m_now, m_zone).date();
                 const QDate first(today.year(), today.month(), 1);
                 const qint64 start = QDateTime(first, QTime(0, 0), m_zone).toMSecsSinceEpoch();

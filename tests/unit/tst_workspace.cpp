@@ -74,6 +74,8 @@ private slots:
     void refusesBadFilesUntouched();
 
 private:
+    // The file is at the current schema version and in WAL mode.
+    void verifyCurrentAndWal(Connection &connection);
     // Builds the file a test case names; returns an empty string on success, else why not.
     QString makeBadFile(const QString &kind, const QString &path);
     // Builds a workspace file at schema `version` holding one customer.
@@ -81,6 +83,16 @@ private:
 
     QTemporaryDir m_dir;
 };
+
+void TestWorkspace::verifyCurrentAndWal(Connection &connection)
+{
+    const auto version = scalar(connection, u"PRAGMA user_version"_s);
+    PD_VERIFY_OK(version);
+    QCOMPARE(version.value().toInt(), Schema::currentVersion());
+    const auto journal = scalar(connection, u"PRAGMA journal_mode"_s);
+    PD_VERIFY_OK(journal);
+    QCOMPARE(journal.value().toString(), u"wal"_s);
+}
 
 void TestWorkspace::cleanup()
 {
@@ -120,12 +132,9 @@ void TestWorkspace::createWritesACurrentWorkspace()
         QString error;
         auto connection = openConnection(path, Connection::Access::ReadOnly, &error);
         QVERIFY2(connection, qPrintable(error));
-        const auto version = scalar(*connection, u"PRAGMA user_version"_s);
-        PD_VERIFY_OK(version);
-        QCOMPARE(version.value().toInt(), Schema::currentVersion());
-        const auto journal = scalar(*connection, u"PRAGMA journal_mode"_s);
-        PD_VERIFY_OK(journal);
-        QCOMPARE(journal.value().toString(), u"wal"_s);
+        verifyCurrentAndWal(*connection);
+        if (QTest::currentTestFailed())
+            return;
         const auto applicationId = scalar(*connection, u"PRAGMA application_id"_s);
         PD_VERIFY_OK(applicationId);
         QCOMPARE(applicationId.value().toInt(), Schema::ApplicationId);
@@ -237,12 +246,9 @@ void TestWorkspace::openMigratesOlderVersions()
     QString error;
     auto connection = openConnection(path, Connection::Access::ReadOnly, &error);
     QVERIFY2(connection, qPrintable(error));
-    const auto userVersion = scalar(*connection, u"PRAGMA user_version"_s);
-    PD_VERIFY_OK(userVersion);
-    QCOMPARE(userVersion.value().toInt(), Schema::currentVersion());
-    const auto journal = scalar(*connection, u"PRAGMA journal_mode"_s);
-    PD_VERIFY_OK(journal);
-    QCOMPARE(journal.value().toString(), u"wal"_s);
+    verifyCurrentAndWal(*connection);
+    if (QTest::currentTestFailed())
+        return;
 
     const auto tables = select(*connection, u"SELECT name FROM sqlite_schema WHERE type = ?"_s, {u"table"_s});
     PD_VERIFY_OK(tables);
