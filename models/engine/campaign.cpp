@@ -1,0 +1,4 @@
+#include "campaign.h"
+
+namespace PromoDesk::Engine {
+} // namespace PromoDesk::Engine

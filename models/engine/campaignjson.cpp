@@ -1,0 +1,4 @@
+#include "campaignjson.h"
+
+namespace PromoDesk::Engine {
+} // namespace PromoDesk::Engine

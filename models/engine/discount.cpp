@@ -1,0 +1,4 @@
+#include "discount.h"
+
+namespace PromoDesk::Engine {
+} // namespace PromoDesk::Engine

@@ -1,0 +1,4 @@
+#include "schedule.h"
+
+namespace PromoDesk::Engine {
+} // namespace PromoDesk::Engine
