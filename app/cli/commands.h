@@ -11,5 +11,11 @@ int runInfo(const QStringList &arguments);
 int runCheck(const QStringList &arguments);
 int runRules(const QStringList &arguments);
 int runSegment(const QStringList &arguments);
+int runQualify(const QStringList &arguments);
+int runValidate(const QStringList &arguments);
+int runRedeem(const QStringList &arguments);
+int runRollback(const QStringList &arguments);
+int runCampaigns(const QStringList &arguments);
+int runCodes(const QStringList &arguments);
 
 } // namespace PromoDesk::Cli

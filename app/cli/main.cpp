@@ -18,6 +18,12 @@ const char *const Usage =
     "  check   Run SQLite's integrity check over a workspace\n"
     "  rules   Check a rule: rules check < RULE (prints the normal form and JSON)\n"
     "  segment Count the customers a rule matches: segment count --rule TEXT\n"
+    "  campaigns  import FILE… | export --output DIR | list | status --campaign ID --status S\n"
+    "  codes      generate --campaign ID --count N | publish --campaign ID --customer C\n"
+    "  qualify    What a cart qualifies for (request JSON on stdin, response on stdout)\n"
+    "  validate   Check codes / promotion tiers against a cart, writing nothing\n"
+    "  redeem     Validate and redeem atomically; every attempt is recorded\n"
+    "  rollback   Undo a redemption: {\"redemption_id\": \"red_N\", \"reason\": …} on stdin\n"
     "\n"
     "Exit status is 0 on success; otherwise one line on stderr says what went wrong.\n";
 
@@ -51,6 +57,18 @@ int main(int argc, char *argv[])
         return PromoDesk::Cli::runRules(rest);
     if (command == QLatin1String("segment"))
         return PromoDesk::Cli::runSegment(rest);
+    if (command == QLatin1String("campaigns"))
+        return PromoDesk::Cli::runCampaigns(rest);
+    if (command == QLatin1String("codes"))
+        return PromoDesk::Cli::runCodes(rest);
+    if (command == QLatin1String("qualify"))
+        return PromoDesk::Cli::runQualify(rest);
+    if (command == QLatin1String("validate"))
+        return PromoDesk::Cli::runValidate(rest);
+    if (command == QLatin1String("redeem"))
+        return PromoDesk::Cli::runRedeem(rest);
+    if (command == QLatin1String("rollback"))
+        return PromoDesk::Cli::runRollback(rest);
     std::fprintf(stderr, "promodesk-cli: unknown command \"%s\" (try promodesk-cli --help)\n",
                  command.toLocal8Bit().constData());
     return 2;

@@ -209,6 +209,32 @@ const std::vector<Migration> &migrations()
              "CREATE INDEX customers_segment ON customers(address_country, total_spent, last_order_at, "
              "orders_count, created_at)",
          }},
+        {"campaign engine: redemption kinds, campaign usage counters, referrals",
+         {
+             // A rollback is its own row ('redemption_rollback') pointing at the redemption it
+             // undoes, whose result becomes ROLLED_BACK (Voucherify's shapes).
+             "ALTER TABLE redemptions ADD COLUMN object TEXT NOT NULL DEFAULT 'redemption' "
+             "CHECK (object IN ('redemption', 'redemption_rollback'))",
+             "ALTER TABLE redemptions ADD COLUMN reason TEXT",
+             "ALTER TABLE redemptions ADD COLUMN referrer_id INTEGER REFERENCES customers(id)",
+             "ALTER TABLE redemptions ADD COLUMN gift_amount INTEGER NOT NULL DEFAULT 0",
+             "CREATE INDEX redemptions_by_code ON redemptions(code_id) WHERE code_id IS NOT NULL",
+             "CREATE INDEX redemptions_by_referrer ON redemptions(referrer_id) WHERE referrer_id IS NOT NULL",
+             "CREATE INDEX redemptions_by_rollback ON redemptions(rollback_of) WHERE rollback_of IS NOT NULL",
+             // Successful redemptions and discount per campaign and local day (in the campaign's
+             // zone), plus one all-time row (day = ''). Only campaigns with a per-campaign limit
+             // or a budget keep them, so unlimited campaigns never contend on a counter row.
+             R"(CREATE TABLE campaign_usage (
+                 campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+                 day         TEXT NOT NULL,
+                 redemptions INTEGER NOT NULL DEFAULT 0,
+                 discount    INTEGER NOT NULL DEFAULT 0,
+                 PRIMARY KEY (campaign_id, day)
+             ) WITHOUT ROWID)",
+             "ALTER TABLE campaigns ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+             "CREATE INDEX codes_unpublished ON codes(campaign_id, id) WHERE customer_id IS NULL",
+             "INSERT OR IGNORE INTO workspace_meta(key, value) VALUES ('campaigns_version', '0')",
+         }},
     };
     return list;
 }
@@ -245,7 +271,7 @@ QStringList tables()
             QStringLiteral("customer_events"), QStringLiteral("segments"),
             QStringLiteral("segment_members"), QStringLiteral("campaigns"),
             QStringLiteral("codes"),       QStringLiteral("redemptions"),
-            QStringLiteral("audit_log")};
+            QStringLiteral("campaign_usage"), QStringLiteral("audit_log")};
 }
 
 Status migrate(Connection &connection, int targetVersion)

@@ -1,0 +1,55 @@
+#include "cliutil.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QTimeZone>
+
+#include <cstdio>
+
+namespace PromoDesk::Cli {
+
+int fail(const QString &message, int code)
+{
+    std::fprintf(stderr, "promodesk-cli: %s\n", message.toLocal8Bit().constData());
+    return code;
+}
+
+void printJson(const QJsonObject &object)
+{
+    std::fputs(QJsonDocument(object).toJson(QJsonDocument::Indented).constData(), stdout);
+}
+
+QString isoUtc(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs);
+}
+
+bool parse(QCommandLineParser &parser, const QStringList &arguments, const QString &description, int &exitCode)
+{
+    parser.setApplicationDescription(description);
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    parser.addOption(help);
+    if (!parser.parse(arguments)) {
+        exitCode = fail(parser.errorText(), 2);
+        return false;
+    }
+    if (parser.isSet(help)) {
+        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
+        exitCode = 0;
+        return false;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        exitCode = fail(QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().constFirst()), 2);
+        return false;
+    }
+    return true;
+}
+
+QCommandLineOption workspaceOption()
+{
+    return QCommandLineOption({QStringLiteral("w"), QStringLiteral("workspace")},
+                              QStringLiteral("The workspace file (*.promodesk)."), QStringLiteral("FILE"));
+}
+
+} // namespace PromoDesk::Cli
