@@ -5,6 +5,7 @@
 #include "pages/dashboardpage.h"
 #include "pages/plannedpage.h"
 #include "preference.h"
+#include "engine/democampaigns.h"
 #include "store/demogenerator.h"
 
 #include <QAction>
@@ -358,7 +359,7 @@ void MainWindow::newWorkspace()
         Store::DemoOptions options;
         options.size = *demo;
         options.kind = kind;
-        auto report = Store::generateDemo(path, options, [progress, cancelled](int percent) {
+        auto report = Engine::generateDemoWorkspace(path, options, [progress, cancelled](int percent) {
             progress->store(percent);
             return !cancelled->load();
         });

@@ -9,6 +9,7 @@
 #include "rules/syntax.h"
 #include "rules/typecheck.h"
 #include "store/connection.h"
+#include "engine/democampaigns.h"
 #include "store/demogenerator.h"
 #include "store/schema.h"
 #include "store/workspace.h"
@@ -55,7 +56,9 @@ int runInit(const QStringList &arguments)
                                   QStringLiteral("NAME"));
     const QCommandLineOption force(QStringLiteral("force"), QStringLiteral("Replace an existing file."));
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress on stderr."));
-    parser.addOptions({workspace, demo, seed, asOf, sandbox, name, force, quiet});
+    const QCommandLineOption noCampaigns(QStringLiteral("no-campaigns"),
+                                         QStringLiteral("Demo data without the campaigns and their redemption history."));
+    parser.addOptions({workspace, demo, seed, asOf, sandbox, name, force, quiet, noCampaigns});
     int exitCode = 0;
     if (!parse(parser, arguments, QStringLiteral("Create a new workspace, empty or with demo data."), exitCode))
         return exitCode;
@@ -104,13 +107,15 @@ int runInit(const QStringList &arguments)
         options.kind = kind;
         options.name = parser.value(name);
         const bool showProgress = !parser.isSet(quiet);
-        auto report = generateDemo(target, options, [showProgress](int percent) {
+        const auto showPercent = [showProgress](int percent) {
             if (showProgress) {
                 std::fprintf(stderr, "\rgenerating demo data… %3d%%", percent);
                 std::fflush(stderr);
             }
             return true;
-        });
+        };
+        auto report = parser.isSet(noCampaigns) ? generateDemo(target, options, showPercent)
+                                                : Engine::generateDemoWorkspace(target, options, showPercent);
         if (showProgress)
             std::fputs("\n", stderr);
         if (!report)
@@ -127,11 +132,16 @@ int runInit(const QStringList &arguments)
                                                        {QStringLiteral("order_items"), r.orderItems},
                                                        {QStringLiteral("customer_events"), r.events},
                                                        {QStringLiteral("products"), r.products},
-                                                       {QStringLiteral("skus"), r.skus}});
+                                                       {QStringLiteral("skus"), r.skus},
+                                                       {QStringLiteral("campaigns"), r.campaigns},
+                                                       {QStringLiteral("codes"), r.codes},
+                                                       {QStringLiteral("redemptions"), r.redemptionAttempts}});
         const double seconds = double(r.totalMs) / 1000.0;
         out.insert(QStringLiteral("seconds"), seconds);
         out.insert(QStringLiteral("load_seconds"), double(r.loadMs) / 1000.0);
         out.insert(QStringLiteral("index_seconds"), double(r.indexMs) / 1000.0);
+        if (!parser.isSet(noCampaigns))
+            out.insert(QStringLiteral("history_seconds"), double(r.historyMs) / 1000.0);
         out.insert(QStringLiteral("rows_per_second"), seconds > 0 ? qint64(double(r.rows()) / seconds) : 0);
     } else {
         const QString displayName = parser.isSet(name) ? parser.value(name) : QFileInfo(path).completeBaseName();

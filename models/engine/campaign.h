@@ -165,14 +165,6 @@ struct Schedule
 
 // --- Codes, gift cards and referrals ------------------------------------------
 
-// CodeConfig (codegenerator.h) declares no ==, which left Campaign's defaulted ==
-// deleted. Remove this once CodeConfig has `bool operator==(const CodeConfig &) const = default;`.
-inline bool operator==(const CodeConfig &a, const CodeConfig &b)
-{
-    return a.pattern == b.pattern && a.length == b.length && a.charset == b.charset && a.prefix == b.prefix
-        && a.postfix == b.postfix;
-}
-
 struct ReferralRewards
 {
     // The referrer's reward for each successful referral: a code of this (coupon)

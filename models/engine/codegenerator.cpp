@@ -1,5 +1,7 @@
 #include "codegenerator.h"
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace PromoDesk::Engine {
@@ -92,7 +94,10 @@ CodeGenerator::CodeGenerator(const CodeConfig &config, const CodePlan &plan, Cod
     : m_template(normaliseCode(config.prefix, codeCase) + (config.pattern.isEmpty() ? QString(config.length, QLatin1Char('#'))
                                                                                      : normaliseCode(config.pattern, codeCase))
                  + normaliseCode(config.postfix, codeCase)),
-      m_alphabet(plan.alphabet), m_case(codeCase), m_random(QRandomGenerator::system()), m_buffer(65536, '\0'),
+      m_alphabet(plan.alphabet), m_case(codeCase), m_random(QRandomGenerator::system()),
+      // About what the planned codes need (twice over, for skipped bytes), at most 64 KiB:
+      // the system source can cost microseconds per word, so one code must not pay for 64 KiB.
+      m_buffer(qsizetype(std::clamp<double>(double(plan.count) * plan.randomPositions * 2.0, 64.0, 65536.0)) & ~qsizetype(3), '\0'),
       m_used(m_buffer.size())
 {
 }
@@ -105,7 +110,7 @@ int CodeGenerator::randomIndex()
     const int limit = size > 256 ? 0 : 256 - 256 % size;
     while (true) {
         if (m_used == m_buffer.size()) {
-            // One call to the system's cryptographic source per 64 KiB, not per character.
+            // One call to the system's cryptographic source per buffer, not per character.
             m_random->fillRange(reinterpret_cast<quint32 *>(m_buffer.data()), m_buffer.size() / 4);
             m_used = 0;
         }

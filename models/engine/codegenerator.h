@@ -17,6 +17,8 @@ struct CodeConfig
     QString charset = QStringLiteral("alphanumeric"); // a named set or the characters themselves
     QString prefix;
     QString postfix;
+
+    bool operator==(const CodeConfig &) const = default;
 };
 
 enum class CodeCase { AsIs, Upper, Lower }; // the workspace's code_case setting

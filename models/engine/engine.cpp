@@ -304,7 +304,13 @@ Status CampaignEngine::checkCandidate(Candidate &c, const Rules::Facts &baseFact
         c.fail(QStringLiteral("voucher_disabled"), QStringLiteral("the code %1 is %2").arg(c.code->code, c.code->status));
         return {};
     }
-    const ScheduleCheck schedule = checkSchedule(campaign.schedule, c.cached->zone, now, c.code ? c.code->publishedAt : 0);
+    // Most schedules are a start and an end: compare those before asking the zone.
+    const Schedule &plan = campaign.schedule;
+    const bool simple = plan.daysOfWeek.isEmpty() && plan.dailyHours.isEmpty() && !plan.timeframeIntervalMs
+                        && !plan.activityAfterPublishingMs && (!plan.startDate || now >= *plan.startDate)
+                        && (!plan.expirationDate || now < *plan.expirationDate);
+    const ScheduleCheck schedule = simple ? ScheduleCheck()
+                                          : checkSchedule(plan, c.cached->zone, now, c.code ? c.code->publishedAt : 0);
     if (!schedule.active()) {
         QString key;
         switch (schedule.state) {
@@ -616,6 +622,48 @@ void CampaignEngine::stack(QList<Candidate> &candidates, Validation &v, bool qua
     }
 }
 
+Status CampaignEngine::beginBatch()
+{
+    if (Status s = m_connection.exec(QStringLiteral("BEGIN IMMEDIATE")); !s)
+        return s;
+    m_batch = true;
+    return {};
+}
+
+Status CampaignEngine::commitBatch()
+{
+    m_batch = false;
+    return m_connection.commit();
+}
+
+// IMMEDIATE takes the write lock before reading, so the limits read after it cannot
+// change until the commit: N concurrent redeemers of a limit-K code give exactly K.
+Status CampaignEngine::beginWrite()
+{
+    return m_connection.exec(m_batch ? QStringLiteral("SAVEPOINT engine_write") : QStringLiteral("BEGIN IMMEDIATE"));
+}
+
+Status CampaignEngine::endWrite()
+{
+    if (m_batch)
+        return m_connection.exec(QStringLiteral("RELEASE engine_write"));
+    if (Status s = m_connection.commit(); !s) {
+        m_connection.rollback();
+        return s;
+    }
+    return {};
+}
+
+void CampaignEngine::abandonWrite()
+{
+    if (m_batch) {
+        m_connection.exec(QStringLiteral("ROLLBACK TO engine_write"));
+        m_connection.exec(QStringLiteral("RELEASE engine_write"));
+    } else {
+        m_connection.rollback();
+    }
+}
+
 Result<Validation> CampaignEngine::qualify(const Request &request)
 {
     return evaluate(request, true);
@@ -632,11 +680,9 @@ Result<Validation> CampaignEngine::redeem(const Request &request)
 {
     if (request.redeemables.isEmpty())
         return Error{QStringLiteral("the request names no redeemables to redeem"), QStringLiteral("redeemables")};
-    // IMMEDIATE takes the write lock before reading, so the limits read below cannot
-    // change until the commit: N concurrent redeemers of a limit-K code give exactly K.
-    if (Status s = m_connection.exec(QStringLiteral("BEGIN IMMEDIATE")); !s)
+    if (Status s = beginWrite(); !s)
         return s.error();
-    auto rollbackGuard = qScopeGuard([this] { m_connection.rollback(); });
+    auto rollbackGuard = qScopeGuard([this] { abandonWrite(); });
 
     auto evaluated = evaluate(request, false);
     if (!evaluated)
@@ -718,18 +764,16 @@ Result<Validation> CampaignEngine::redeem(const Request &request)
             r.outcome = Outcome::Skipped;
     }
     rollbackGuard.dismiss();
-    if (Status s = m_connection.commit(); !s) {
-        m_connection.rollback();
+    if (Status s = endWrite(); !s)
         return s.error();
-    }
     return v;
 }
 
 Result<Rollback> CampaignEngine::rollback(qint64 redemptionId, const QString &reason, std::optional<qint64> now)
 {
-    if (Status s = m_connection.exec(QStringLiteral("BEGIN IMMEDIATE")); !s)
+    if (Status s = beginWrite(); !s)
         return s.error();
-    auto rollbackGuard = qScopeGuard([this] { m_connection.rollback(); });
+    auto rollbackGuard = qScopeGuard([this] { abandonWrite(); });
     if (Status s = refresh(); !s)
         return s.error();
     auto found = m_store->redemption(redemptionId);
@@ -775,10 +819,8 @@ Result<Rollback> CampaignEngine::rollback(qint64 redemptionId, const QString &re
         }
     }
     rollbackGuard.dismiss();
-    if (Status s = m_connection.commit(); !s) {
-        m_connection.rollback();
+    if (Status s = endWrite(); !s)
         return s.error();
-    }
     return Rollback{id.value(), redemptionId, original.discountAmount, original.giftAmount};
 }
 

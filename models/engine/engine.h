@@ -112,6 +112,11 @@ public:
     // Undoes a successful redemption: limits, budgets and gift balance are restored.
     Result<Rollback> rollback(qint64 redemptionId, const QString &reason, std::optional<qint64> now = {});
 
+    // Bulk work (the demo history, the simulator): one caller-owned transaction, each
+    // redeem / rollback inside it in its own savepoint, so a failed one leaves nothing.
+    Status beginBatch();
+    Status commitBatch();
+
     Store::CampaignStore &store() { return *m_store; }
 
 private:
@@ -119,6 +124,9 @@ private:
     struct Candidate;
 
     Status refresh();
+    Status beginWrite();
+    Status endWrite();
+    void abandonWrite();
     Result<Rules::Facts> customerFacts(const Request &request, qint64 &customerId);
     void completeOrder(Order &order) const;
     Result<Validation> evaluate(const Request &request, bool qualifyAll);
@@ -130,6 +138,7 @@ private:
     Store::Connection &m_connection;
     std::unique_ptr<Store::CampaignStore> m_store;
     std::unique_ptr<Cached> m_cache;
+    bool m_batch = false;
 };
 
 // The local calendar day of `at` in `zone`, "YYYY-MM-DD" — the key of campaign_usage.

@@ -710,7 +710,18 @@ Result<DemoReport> generateDemo(const QString &path, const DemoOptions &options,
     if (!created)
         return Error{created.error().message, path};
 
-    auto filled = fill(side, options, progress);
+    // With a populate stage the data takes the first 60 % of the progress.
+    const DemoProgress loadProgress = !options.populate || !progress
+                                          ? progress
+                                          : DemoProgress([&progress](int percent) { return progress(percent * 6 / 10); });
+    auto filled = fill(side, options, loadProgress);
+    if (filled && options.populate) {
+        const DemoProgress populateProgress = !progress ? progress : DemoProgress([&progress](int percent) {
+            return progress(60 + percent * 4 / 10);
+        });
+        if (Status s = options.populate(side, populateProgress, filled.value()); !s)
+            filled = s.error();
+    }
     if (filled) {
         // Meta rows the dashboard shows: where the demo came from.
         SqliteHandle handle;

@@ -16,6 +16,10 @@ enum class DemoSize { Small, Medium, Large };
 std::optional<DemoSize> demoSizeFromName(const QString &name); // "small" / "medium" / "large"
 qint64 demoMemberCount(DemoSize size);
 
+struct DemoReport;
+// Progress in [0, 100]; return false to cancel (the target file is then never created).
+using DemoProgress = std::function<bool(int percent)>;
+
 struct DemoOptions
 {
     DemoSize size = DemoSize::Small;
@@ -25,6 +29,10 @@ struct DemoOptions
     QDate asOf = QDate(2026, 11, 1);
     WorkspaceKind kind = WorkspaceKind::Production;
     QString name;
+    // A later stage run on the finished side file before it is renamed into place (the
+    // campaign engine's demo campaigns and redemption history: Engine::generateDemoWorkspace).
+    // It gets the second part of the progress range; an error or a cancel discards the file.
+    std::function<Status(const QString &file, const DemoProgress &progress, DemoReport &report)> populate;
 };
 
 struct DemoReport
@@ -38,12 +46,13 @@ struct DemoReport
     qint64 loadMs = 0;   // generating and inserting rows
     qint64 indexMs = 0;  // building indexes after the load
     qint64 totalMs = 0;
+    qint64 campaigns = 0;          // filled by DemoOptions::populate
+    qint64 codes = 0;
+    qint64 redemptionAttempts = 0; // successes, failures and rollbacks
+    qint64 historyMs = 0;
 
     qint64 rows() const { return customers + orders + orderItems + events + products + skus; }
 };
-
-// Progress in [0, 100]; return false to cancel (the target file is then never created).
-using DemoProgress = std::function<bool(int percent)>;
 
 // Builds a deterministic pet-store loyalty programme into a new workspace file.
 // Rows are bulk-inserted in one transaction into a side file which is renamed
