@@ -140,16 +140,16 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
 
     // 5. The medium orthopaedic bed 30 % off with a 60.00+ cart or the rope tug.
     Campaign bed = make("camp_bed_bundle", "Orthopaedic bed 30% off", CampaignType::Promotion,
-                        "Scenario 5: the medium Lily's Kitchen Orthopaedic Bed (sku_00069_2) is 30% off when the cart "
+                        "Scenario 5: the small Lily's Kitchen Orthopaedic Bed (sku_00069_1) is 30% off when the cart "
                         "is 60.00+ or holds the Harringtons Rope Tug (sku_00053_1).");
     Discount bedDiscount = percent(30);
     bedDiscount.effect = DiscountEffect::ApplyToItems;
     ItemTarget bedSku;
     bedSku.object = ItemTarget::Object::Sku;
-    bedSku.id = QStringLiteral("sku_00069_2");
+    bedSku.id = QStringLiteral("sku_00069_1");
     bedDiscount.applicableTo << bedSku;
     bed.tiers << tier("promo_bed_bundle", "Bed 30% off",
-                      rule("any item (item.sku is \"sku_00069_2\") and (order.amount >= 60.00 or any item (item.sku is "
+                      rule("any item (item.sku is \"sku_00069_1\") and (order.amount >= 60.00 or any item (item.sku is "
                            "\"sku_00053_1\"))",
                            "Add the bed, and spend 60.00 or add the rope tug"),
                       bedDiscount);

@@ -98,6 +98,8 @@ struct CampaignEngine::Candidate
     std::optional<Store::CodeRow> code;
     int order = 0;                  // position in the request (validate) or in the campaign list (qualify)
     qint64 budgetLeft = -1;         // discount budget left, -1 = no budget
+    qint64 countLeft = -1;          // redemptions the tightest count limit still allows, -1 = no limit
+    QString countMessage;           // that limit, for people
     qint64 rankDiscount = 0;        // what it takes off the clean cart, for "best deal first"
 
     const Campaign &campaign() const { return cached->campaign; }
@@ -163,14 +165,16 @@ Status CampaignEngine::refresh()
 
 void CampaignEngine::completeOrder(Order &order) const
 {
+    const auto &skus = m_cache->catalogue.skus;
+    const auto &products = m_cache->catalogue.products;
     for (OrderItem &item : order.items) {
+        // A line the catalogue does not know is taken as sent.
         const OrderItem *known = nullptr;
-        if (!item.sku.isEmpty())
-            known = &*m_cache->catalogue.skus.constFind(item.sku);
-        if (!item.sku.isEmpty() && !m_cache->catalogue.skus.contains(item.sku))
-            known = nullptr;
-        if (!known && !item.product.isEmpty() && m_cache->catalogue.products.contains(item.product))
-            known = &*m_cache->catalogue.products.constFind(item.product);
+        if (const auto sku = skus.constFind(item.sku); !item.sku.isEmpty() && sku != skus.constEnd())
+            known = &*sku;
+        else if (const auto product = products.constFind(item.product);
+                 !item.product.isEmpty() && product != products.constEnd())
+            known = &*product;
         if (!known)
             continue;
         if (item.product.isEmpty())
@@ -219,6 +223,19 @@ Status CampaignEngine::checkLimits(Candidate &c, qint64 customerId, qint64 now)
                QStringLiteral("%1 limits redemptions per customer, so it needs a known customer").arg(campaign.name));
         return {};
     }
+    // Each limit leaves room for some more redemptions; the tightest one also bounds
+    // how many of this campaign's redeemables one request may redeem together.
+    auto allow = [&c](qint64 left, const QString &message) {
+        if (left <= 0) {
+            c.fail(QStringLiteral("redemption_rules_violated"), message);
+            return false;
+        }
+        if (c.countLeft < 0 || left < c.countLeft) {
+            c.countLeft = left;
+            c.countMessage = message;
+        }
+        return true;
+    };
     if (limits.perCustomer > 0 || oncePerCustomer) {
         const Period period = oncePerCustomer ? Period::Total : limits.perCustomerPeriod;
         const qint64 limit = oncePerCustomer ? 1 : limits.perCustomer;
@@ -226,15 +243,13 @@ Status CampaignEngine::checkLimits(Candidate &c, qint64 customerId, qint64 now)
         auto used = m_store->customerRedemptions(customerId, campaign.id, range.start, range.end);
         if (!used)
             return used.error();
-        if (used.value() >= limit) {
-            c.fail(QStringLiteral("redemption_rules_violated"),
+        if (!allow(limit - used.value(),
                    oncePerCustomer ? QStringLiteral("%1 can be joined once per customer").arg(campaign.name)
                                    : QStringLiteral("at most %1 redemption%2 per customer%3 (this customer has %4)")
                                          .arg(limit)
                                          .arg(limit == 1 ? QString() : QStringLiteral("s"), periodText(period))
-                                         .arg(used.value()));
+                                         .arg(used.value())))
             return {};
-        }
     }
     if (limits.perCampaign > 0) {
         const PeriodRange range = periodContaining(limits.perCampaignPeriod, c.cached->zone, now);
@@ -244,24 +259,21 @@ Status CampaignEngine::checkLimits(Candidate &c, qint64 customerId, qint64 now)
                                          localDay(range.end - 1, c.cached->zone));
         if (!used)
             return used.error();
-        if (used.value().redemptions >= limits.perCampaign) {
-            c.fail(QStringLiteral("redemption_rules_violated"),
+        if (!allow(limits.perCampaign - used.value().redemptions,
                    QStringLiteral("%1 allows %2 redemptions%3 and they are used up")
                        .arg(campaign.name)
                        .arg(limits.perCampaign)
-                       .arg(periodText(limits.perCampaignPeriod)));
+                       .arg(periodText(limits.perCampaignPeriod))))
             return {};
-        }
     }
     if (limits.budgetRedemptions > 0 || limits.budgetDiscount > 0) {
         auto used = m_store->totalUsage(campaign.id);
         if (!used)
             return used.error();
-        if (limits.budgetRedemptions > 0 && used.value().redemptions >= limits.budgetRedemptions) {
-            c.fail(QStringLiteral("redemption_rules_violated"),
-                   QStringLiteral("the budget of %1 redemptions of %2 is used up").arg(limits.budgetRedemptions).arg(campaign.name));
+        if (limits.budgetRedemptions > 0
+            && !allow(limits.budgetRedemptions - used.value().redemptions,
+                      QStringLiteral("the budget of %1 redemptions of %2 is used up").arg(limits.budgetRedemptions).arg(campaign.name)))
             return {};
-        }
         if (limits.budgetDiscount > 0) {
             c.budgetLeft = std::max<qint64>(0, limits.budgetDiscount - used.value().discount);
             if (c.budgetLeft == 0) {
@@ -447,6 +459,7 @@ Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualify
             }
         }
     } else {
+        QSet<QString> requestedOnce; // resolved codes and tiers
         for (const Redeemable &requested : request.redeemables) {
             Candidate c;
             c.result.requested = requested;
@@ -465,12 +478,18 @@ Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualify
                     c.cached = campaignAt(c.code->campaignId);
                 }
             }
-            if (!c.cached) {
+            const QString resolved = c.tier ? c.tier->id : c.code ? Ids::make(Ids::Code, c.code->id) : QString();
+            if (!resolved.isEmpty() && requestedOnce.contains(resolved)) {
+                c.cached = nullptr;
+                c.fail(QStringLiteral("duplicate_redeemable"),
+                       QStringLiteral("%1 is already in this request (codes are compared without case)").arg(requested.id));
+            } else if (!c.cached) {
                 c.fail(QStringLiteral("resource_not_found"),
                        requested.object == Redeemable::Object::PromotionTier
                            ? QStringLiteral("no promotion tier %1").arg(requested.id)
                            : QStringLiteral("no code %1 in this workspace").arg(requested.id));
             }
+            requestedOnce.insert(resolved);
             candidates.append(c);
         }
     }
@@ -531,6 +550,7 @@ void CampaignEngine::stack(QList<Candidate> &candidates, Validation &v, bool qua
     QList<qint64> taken(working.items.size(), 0);
     qint64 shippingLeft = working.shipping;
     QSet<QString> promotionsApplied;
+    QHash<QString, Store::Usage> inRequest; // what this request already takes from each campaign
     int applied = 0;
     int exclusiveApplied = 0;
     bool otherApplied = false; // something neither exclusive nor joint
@@ -561,6 +581,14 @@ void CampaignEngine::stack(QList<Candidate> &candidates, Validation &v, bool qua
                            : QStringLiteral("an exclusive incentive already applies; only joint categories combine with it"));
             continue;
         }
+        const Store::Usage taking = inRequest.value(c->result.campaignId);
+        if (c->countLeft >= 0 && taking.redemptions >= c->countLeft) {
+            c->result.outcome = Outcome::Inapplicable;
+            c->result.failureKey = QStringLiteral("redemption_rules_violated");
+            c->result.message = c->countMessage + QStringLiteral(" — this request already uses what is left");
+            v.inapplicable.append(c->result);
+            continue;
+        }
         if (c->isGift()) {
             const qint64 left = working.itemsAmount() - std::accumulate(taken.begin(), taken.end(), qint64(0))
                                 + shippingLeft - v.giftCredits;
@@ -583,11 +611,12 @@ void CampaignEngine::stack(QList<Candidate> &candidates, Validation &v, bool qua
                      QStringLiteral("the incentives before it leave nothing for it to take off: %1").arg(result.message));
                 continue;
             }
-            if (c->budgetLeft >= 0 && result.total > c->budgetLeft) {
+            const qint64 budgetLeft = c->budgetLeft < 0 ? -1 : c->budgetLeft - taking.discount;
+            if (budgetLeft >= 0 && result.total > budgetLeft) {
                 c->result.outcome = Outcome::Inapplicable;
                 c->result.failureKey = QStringLiteral("redemption_rules_violated");
                 c->result.message = QStringLiteral("%1 has %2 of its discount budget left; this order would take %3")
-                                        .arg(c->result.campaignName, formatMoney(c->budgetLeft), formatMoney(result.total));
+                                        .arg(c->result.campaignName, formatMoney(budgetLeft), formatMoney(result.total));
                 v.inapplicable.append(c->result);
                 continue;
             }
@@ -604,6 +633,9 @@ void CampaignEngine::stack(QList<Candidate> &candidates, Validation &v, bool qua
             v.addedItems += result.addedItems;
         }
         ++applied;
+        Store::Usage &use = inRequest[c->result.campaignId];
+        use.redemptions += 1;
+        use.discount += c->result.applied.total + c->result.giftCredits;
         if (exclusive)
             ++exclusiveApplied;
         else if (!joint)
@@ -756,9 +788,11 @@ Result<Validation> CampaignEngine::redeem(const Request &request)
         }
     } else {
         // All or nothing: nothing is redeemed; each failure is an attempt on record.
-        for (RedeemableResult &r : v.inapplicable) {
-            if (Status s = record(r, false); !s)
-                return s.error();
+        for (QList<RedeemableResult> *refused : {&v.inapplicable, &v.skipped}) {
+            for (RedeemableResult &r : *refused) {
+                if (Status s = record(r, false); !s)
+                    return s.error();
+            }
         }
         for (RedeemableResult &r : v.applicable)
             r.outcome = Outcome::Skipped;
