@@ -73,6 +73,7 @@ QString localDay(qint64 at, const QTimeZone &zone)
 struct CachedCampaign
 {
     Campaign campaign;
+    std::optional<Store::CodeRow> standalone; // its shared code, as of the last reload
     QTimeZone zone;
     RuleScope scope;
     QList<RuleScope> tierScopes;
@@ -153,6 +154,14 @@ Status CampaignEngine::refresh()
         c.campaign = std::move(campaign);
         fresh->campaigns.push_back(std::move(c));
     }
+    for (CachedCampaign &cached : fresh->campaigns) {
+        if (cached.campaign.standaloneCode.isEmpty())
+            continue;
+        auto code = m_store->findCode(cached.campaign.standaloneCode);
+        if (!code)
+            return code.error();
+        cached.standalone = code.value();
+    }
     for (int i = 0; i < int(fresh->campaigns.size()); ++i) {
         const Campaign &campaign = fresh->campaigns[size_t(i)].campaign;
         fresh->byId.insert(campaign.id, i);
@@ -204,7 +213,7 @@ Result<Rules::Facts> CampaignEngine::customerFacts(const Request &request, qint6
     return request.guestFacts;
 }
 
-Status CampaignEngine::checkLimits(Candidate &c, qint64 customerId, qint64 now)
+Status CampaignEngine::checkLimits(Candidate &c, const Rules::Facts &facts, qint64 customerId, qint64 now)
 {
     const Campaign &campaign = c.campaign();
     const Limits &limits = campaign.limits;
@@ -225,14 +234,15 @@ Status CampaignEngine::checkLimits(Candidate &c, qint64 customerId, qint64 now)
     }
     // Each limit leaves room for some more redemptions; the tightest one also bounds
     // how many of this campaign's redeemables one request may redeem together.
-    auto allow = [&c](qint64 left, const QString &message) {
+    // The message is only built when it is needed (qualify checks hundreds of candidates).
+    auto allow = [&c](qint64 left, const auto &message) {
         if (left <= 0) {
-            c.fail(QStringLiteral("redemption_rules_violated"), message);
+            c.fail(QStringLiteral("redemption_rules_violated"), message());
             return false;
         }
         if (c.countLeft < 0 || left < c.countLeft) {
             c.countLeft = left;
-            c.countMessage = message;
+            c.countMessage = message();
         }
         return true;
     };
@@ -240,15 +250,18 @@ Status CampaignEngine::checkLimits(Candidate &c, qint64 customerId, qint64 now)
         const Period period = oncePerCustomer ? Period::Total : limits.perCustomerPeriod;
         const qint64 limit = oncePerCustomer ? 1 : limits.perCustomer;
         const PeriodRange range = periodContaining(period, c.cached->zone, now);
-        auto used = m_store->customerRedemptions(customerId, campaign.id, range.start, range.end);
-        if (!used)
-            return used.error();
-        if (!allow(limit - used.value(),
-                   oncePerCustomer ? QStringLiteral("%1 can be joined once per customer").arg(campaign.name)
-                                   : QStringLiteral("at most %1 redemption%2 per customer%3 (this customer has %4)")
-                                         .arg(limit)
-                                         .arg(limit == 1 ? QString() : QStringLiteral("s"), periodText(period))
-                                         .arg(used.value())))
+        // The customer's successful redemptions are in the facts already (read in this
+        // request's transaction), so no query per campaign.
+        qint64 used = 0;
+        for (const Rules::RedemptionRecord &r : facts.redemptions)
+            used += r.campaign == campaign.id && r.at >= range.start && r.at < range.end ? 1 : 0;
+        if (!allow(limit - used, [&] {
+                return oncePerCustomer ? QStringLiteral("%1 can be joined once per customer").arg(campaign.name)
+                                       : QStringLiteral("at most %1 redemption%2 per customer%3 (this customer has %4)")
+                                             .arg(limit)
+                                             .arg(limit == 1 ? QString() : QStringLiteral("s"), periodText(period))
+                                             .arg(used);
+            }))
             return {};
     }
     if (limits.perCampaign > 0) {
@@ -259,20 +272,23 @@ Status CampaignEngine::checkLimits(Candidate &c, qint64 customerId, qint64 now)
                                          localDay(range.end - 1, c.cached->zone));
         if (!used)
             return used.error();
-        if (!allow(limits.perCampaign - used.value().redemptions,
-                   QStringLiteral("%1 allows %2 redemptions%3 and they are used up")
-                       .arg(campaign.name)
-                       .arg(limits.perCampaign)
-                       .arg(periodText(limits.perCampaignPeriod))))
+        if (!allow(limits.perCampaign - used.value().redemptions, [&] {
+                return QStringLiteral("%1 allows %2 redemptions%3 and they are used up")
+                    .arg(campaign.name)
+                    .arg(limits.perCampaign)
+                    .arg(periodText(limits.perCampaignPeriod));
+            }))
             return {};
     }
     if (limits.budgetRedemptions > 0 || limits.budgetDiscount > 0) {
         auto used = m_store->totalUsage(campaign.id);
         if (!used)
             return used.error();
-        if (limits.budgetRedemptions > 0
-            && !allow(limits.budgetRedemptions - used.value().redemptions,
-                      QStringLiteral("the budget of %1 redemptions of %2 is used up").arg(limits.budgetRedemptions).arg(campaign.name)))
+        if (limits.budgetRedemptions > 0 && !allow(limits.budgetRedemptions - used.value().redemptions, [&] {
+                return QStringLiteral("the budget of %1 redemptions of %2 is used up")
+                    .arg(limits.budgetRedemptions)
+                    .arg(campaign.name);
+            }))
             return {};
         if (limits.budgetDiscount > 0) {
             c.budgetLeft = std::max<qint64>(0, limits.budgetDiscount - used.value().discount);
@@ -286,7 +302,7 @@ Status CampaignEngine::checkLimits(Candidate &c, qint64 customerId, qint64 now)
     return {};
 }
 
-Status CampaignEngine::checkCandidate(Candidate &c, const Rules::Facts &baseFacts, qint64 customerId, qint64 now,
+Status CampaignEngine::checkCandidate(Candidate &c, Rules::Facts &facts, qint64 customerId, qint64 now,
                                       const Request &request)
 {
     const Campaign &campaign = c.campaign();
@@ -351,8 +367,9 @@ Status CampaignEngine::checkCandidate(Candidate &c, const Rules::Facts &baseFact
     for (const auto &[eligibility, scope] : rules) {
         if (!eligibility || !eligibility->rule)
             continue;
-        Rules::Facts facts = baseFacts;
-        facts.zone = c.cached->zone;
+        // Rules read time.* and anniversaries in the campaign's zone.
+        if (facts.zone != c.cached->zone)
+            facts.zone = c.cached->zone;
         if (Rules::matches(*eligibility->rule, facts))
             continue;
         bool orderFailed = scope.order && !scope.customer;
@@ -375,7 +392,7 @@ Status CampaignEngine::checkCandidate(Candidate &c, const Rules::Facts &baseFact
             r.trace = Rules::evaluate(*eligibility->rule, facts).trace;
         return {};
     }
-    if (Status s = checkLimits(c, customerId, now); !s)
+    if (Status s = checkLimits(c, facts, customerId, now); !s)
         return s;
     return {};
 }
@@ -412,7 +429,9 @@ Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualify
                                 Rules::Value::string(it.value().isString() ? it.value().toString()
                                                                            : it.value().toVariant().toString()));
 
-    QList<Candidate> candidates;
+    // Reused between requests: qualify builds hundreds of candidates each time.
+    std::vector<Candidate> &candidates = m_candidates;
+    candidates.clear();
     auto campaignAt = [this](const QString &id) -> const CachedCampaign * {
         const auto it = m_cache->byId.constFind(id);
         return it == m_cache->byId.constEnd() ? nullptr : &m_cache->campaigns[size_t(*it)];
@@ -426,19 +445,23 @@ Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualify
                 c.cached = &cached;
                 c.tier = &tier;
                 c.result.requested = {Redeemable::Object::PromotionTier, tier.id, std::nullopt};
-                candidates.append(c);
+                candidates.push_back(std::move(c));
             }
-            if (!cached.campaign.standaloneCode.isEmpty()) {
-                auto code = m_store->findCode(normaliseCode(cached.campaign.standaloneCode, m_cache->codeCase));
-                if (!code)
-                    return code.error();
-                if (!code.value())
-                    continue;
+            if (cached.standalone) {
                 Candidate c;
                 c.cached = &cached;
-                c.code = code.value();
+                c.code = cached.standalone;
+                // Only a per-code limit or a gift balance needs the code's live counters.
+                if (cached.campaign.limits.perCode > 0 || cached.campaign.type == CampaignType::GiftVouchers) {
+                    auto code = m_store->findCode(cached.standalone->code);
+                    if (!code)
+                        return code.error();
+                    if (!code.value())
+                        continue;
+                    c.code = code.value();
+                }
                 c.result.requested = {Redeemable::Object::Voucher, c.code->code, std::nullopt};
-                candidates.append(c);
+                candidates.push_back(std::move(c));
             }
         }
         if (customerId) {
@@ -455,7 +478,7 @@ Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualify
                 c.cached = cached;
                 c.code = code;
                 c.result.requested = {Redeemable::Object::Voucher, code.code, std::nullopt};
-                candidates.append(c);
+                candidates.push_back(std::move(c));
             }
         }
     } else {
@@ -490,12 +513,12 @@ Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualify
                            : QStringLiteral("no code %1 in this workspace").arg(requested.id));
             }
             requestedOnce.insert(resolved);
-            candidates.append(c);
+            candidates.push_back(std::move(c));
         }
     }
-    for (int i = 0; i < candidates.size(); ++i) {
+    for (size_t i = 0; i < candidates.size(); ++i) {
         Candidate &c = candidates[i];
-        c.order = i;
+        c.order = int(i);
         if (!c.cached)
             continue;
         if (Status s = checkCandidate(c, facts, customerId, v.now, request); !s)
@@ -516,14 +539,16 @@ Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualify
     return v;
 }
 
-void CampaignEngine::stack(QList<Candidate> &candidates, Validation &v, bool qualifyAll)
+void CampaignEngine::stack(std::vector<Candidate> &candidates, Validation &v, bool qualifyAll)
 {
     QList<Candidate *> ordered;
+    ordered.reserve(qsizetype(candidates.size()));
+    v.inapplicable.reserve(qsizetype(candidates.size()));
     for (Candidate &c : candidates) {
         if (c.result.outcome == Outcome::Applicable)
             ordered.append(&c);
         else
-            v.inapplicable.append(c.result);
+            v.inapplicable.append(std::move(c.result));
     }
     // Best first: priority, then (qualify) the larger discount, then stable ids; a
     // request keeps its own order after priority. Gift cards pay what is left, last.
@@ -554,11 +579,13 @@ void CampaignEngine::stack(QList<Candidate> &candidates, Validation &v, bool qua
     int applied = 0;
     int exclusiveApplied = 0;
     bool otherApplied = false; // something neither exclusive nor joint
+    v.skipped.reserve(ordered.size());
+    v.applicable.reserve(ordered.size());
     auto skip = [&v](Candidate *c, const QString &key, const QString &message) {
         c->result.outcome = Outcome::Skipped;
         c->result.failureKey = key;
         c->result.message = message;
-        v.skipped.append(c->result);
+        v.skipped.append(std::move(c->result));
     };
     for (Candidate *c : ordered) {
         const QString &category = c->result.category;
@@ -586,7 +613,7 @@ void CampaignEngine::stack(QList<Candidate> &candidates, Validation &v, bool qua
             c->result.outcome = Outcome::Inapplicable;
             c->result.failureKey = QStringLiteral("redemption_rules_violated");
             c->result.message = c->countMessage + QStringLiteral(" — this request already uses what is left");
-            v.inapplicable.append(c->result);
+            v.inapplicable.append(std::move(c->result));
             continue;
         }
         if (c->isGift()) {
@@ -617,7 +644,7 @@ void CampaignEngine::stack(QList<Candidate> &candidates, Validation &v, bool qua
                 c->result.failureKey = QStringLiteral("redemption_rules_violated");
                 c->result.message = QStringLiteral("%1 has %2 of its discount budget left; this order would take %3")
                                         .arg(c->result.campaignName, formatMoney(budgetLeft), formatMoney(result.total));
-                v.inapplicable.append(c->result);
+                v.inapplicable.append(std::move(c->result));
                 continue;
             }
             const int base = int(current.items.size());
@@ -642,7 +669,7 @@ void CampaignEngine::stack(QList<Candidate> &candidates, Validation &v, bool qua
             otherApplied = true;
         if (c->tier)
             promotionsApplied.insert(c->result.campaignId);
-        v.applicable.append(c->result);
+        v.applicable.append(std::move(c->result));
     }
     v.order = working;
     v.lineDiscounts = taken;
@@ -696,16 +723,30 @@ void CampaignEngine::abandonWrite()
     }
 }
 
+Result<Validation> CampaignEngine::readOnly(const Request &request, bool qualifyAll)
+{
+    // One read transaction: one snapshot and one lock for the dozen queries of a request.
+    const bool own = !m_batch;
+    if (own) {
+        if (Status s = m_connection.exec(QStringLiteral("BEGIN")); !s)
+            return s.error();
+    }
+    auto result = evaluate(request, qualifyAll);
+    if (own)
+        m_connection.rollback();
+    return result;
+}
+
 Result<Validation> CampaignEngine::qualify(const Request &request)
 {
-    return evaluate(request, true);
+    return readOnly(request, true);
 }
 
 Result<Validation> CampaignEngine::validate(const Request &request)
 {
     if (request.redeemables.isEmpty())
         return Error{QStringLiteral("the request names no redeemables to validate"), QStringLiteral("redeemables")};
-    return evaluate(request, false);
+    return readOnly(request, false);
 }
 
 Result<Validation> CampaignEngine::redeem(const Request &request)

@@ -14,6 +14,7 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace PromoDesk::Store {
 class Connection;
@@ -130,15 +131,17 @@ private:
     Result<Rules::Facts> customerFacts(const Request &request, qint64 &customerId);
     void completeOrder(Order &order) const;
     Result<Validation> evaluate(const Request &request, bool qualifyAll);
-    Status checkCandidate(Candidate &candidate, const Rules::Facts &facts, qint64 customerId, qint64 now,
+    Result<Validation> readOnly(const Request &request, bool qualifyAll);
+    Status checkCandidate(Candidate &candidate, Rules::Facts &facts, qint64 customerId, qint64 now,
                           const Request &request);
-    Status checkLimits(Candidate &candidate, qint64 customerId, qint64 now);
-    void stack(QList<Candidate> &candidates, Validation &validation, bool qualifyAll);
+    Status checkLimits(Candidate &candidate, const Rules::Facts &facts, qint64 customerId, qint64 now);
+    void stack(std::vector<Candidate> &candidates, Validation &validation, bool qualifyAll);
 
     Store::Connection &m_connection;
     std::unique_ptr<Store::CampaignStore> m_store;
     std::unique_ptr<Cached> m_cache;
     bool m_batch = false;
+    std::vector<Candidate> m_candidates;
 };
 
 // The local calendar day of `at` in `zone`, "YYYY-MM-DD" — the key of campaign_usage.

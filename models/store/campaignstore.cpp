@@ -166,6 +166,9 @@ Result<Engine::Campaign> CampaignStore::saveCampaign(Engine::Campaign campaign, 
         campaign.createdAt = now;
     campaign.updatedAt = now;
     const QByteArray definition = Engine::campaignToJsonText(campaign);
+    // Store only what reads back: one unreadable row would stop every engine load.
+    if (auto readBack = Engine::campaignFromJsonText(definition); !readBack)
+        return readBack.error();
 
     QSqlQuery &q = prepared(
         "INSERT INTO campaigns(id, name, campaign_type, status, category, timezone, start_date, expiration_date, "
