@@ -102,6 +102,7 @@ struct CampaignEngine::Candidate
     qint64 countLeft = -1;          // redemptions the tightest count limit still allows, -1 = no limit
     QString countMessage;           // that limit, for people
     qint64 rankDiscount = 0;        // what it takes off the clean cart, for "best deal first"
+    AppliedDiscount rankApplied;    // that computation, reused when it applies first
 
     const Campaign &campaign() const { return cached->campaign; }
     const Discount &discount() const { return tier ? tier->discount : cached->campaign.discount; }
@@ -422,6 +423,12 @@ Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualify
     facts.items.clear();
     for (const OrderItem &item : v.order.items)
         facts.items.append({item.sku, item.product, item.category, item.quantity, item.price});
+    // Given rather than derived: the evaluator finds stored attributes first.
+    qint64 itemsCount = 0;
+    for (const OrderItem &item : v.order.items)
+        itemsCount += item.quantity;
+    facts.attributes.insert(QStringLiteral("order.amount"), Rules::Value::money(v.order.itemsAmount()));
+    facts.attributes.insert(QStringLiteral("order.items_count"), Rules::Value::number(double(itemsCount)));
     if (!v.order.channel.isEmpty())
         facts.attributes.insert(QStringLiteral("order.channel"), Rules::Value::string(v.order.channel));
     for (auto it = v.order.metadata.begin(); it != v.order.metadata.end(); ++it)
@@ -528,10 +535,11 @@ Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualify
                 const auto it = m_cache->catalogue.skus.constFind(sku);
                 return it == m_cache->catalogue.skus.constEnd() ? std::nullopt : std::optional<OrderItem>(*it);
             };
-            const AppliedDiscount applied = applyDiscount(c.discount(), v.order, {}, lookup);
+            AppliedDiscount applied = applyDiscount(c.discount(), v.order, {}, lookup);
             if (!applied.applicable)
                 c.fail(QStringLiteral("order_rules_violated"), applied.message);
             c.rankDiscount = applied.total;
+            c.rankApplied = std::move(applied);
         }
     }
     stack(candidates, v, qualifyAll);
@@ -576,6 +584,7 @@ void CampaignEngine::stack(std::vector<Candidate> &candidates, Validation &v, bo
     qint64 shippingLeft = working.shipping;
     QSet<QString> promotionsApplied;
     QHash<QString, Store::Usage> inRequest; // what this request already takes from each campaign
+    bool untouched = true;                  // no discount has taken anything yet
     int applied = 0;
     int exclusiveApplied = 0;
     bool otherApplied = false; // something neither exclusive nor joint
@@ -632,7 +641,8 @@ void CampaignEngine::stack(std::vector<Candidate> &candidates, Validation &v, bo
         } else {
             Order current = working;
             current.shipping = shippingLeft;
-            AppliedDiscount result = applyDiscount(c->discount(), current, taken, lookup);
+            // The first discount sees the clean cart: what the ranking computed.
+            AppliedDiscount result = untouched ? std::move(c->rankApplied) : applyDiscount(c->discount(), current, taken, lookup);
             if (!result.applicable) {
                 skip(c, QStringLiteral("nothing_left_to_discount"),
                      QStringLiteral("the incentives before it leave nothing for it to take off: %1").arg(result.message));
@@ -654,6 +664,7 @@ void CampaignEngine::stack(std::vector<Candidate> &candidates, Validation &v, bo
                 working.items.append(result.addedItems[i]);
                 taken.append(result.lineDiscounts.value(base + i));
             }
+            untouched = false;
             shippingLeft -= result.shippingDiscount;
             v.shippingDiscount += result.shippingDiscount;
             c->result.applied = result;
@@ -674,11 +685,8 @@ void CampaignEngine::stack(std::vector<Candidate> &candidates, Validation &v, bo
     v.order = working;
     v.lineDiscounts = taken;
     v.itemsDiscount = std::accumulate(taken.begin(), taken.end(), qint64(0));
-    if (qualifyAll) {
-        std::sort(v.inapplicable.begin(), v.inapplicable.end(), [](const RedeemableResult &a, const RedeemableResult &b) {
-            return std::tie(a.campaignId, a.tierId, a.requested.id) < std::tie(b.campaignId, b.tierId, b.requested.id);
-        });
-    }
+    // Inapplicable ones keep the candidates' order: campaigns by id (tiers in their order,
+    // then the shared code), then the customer's codes by id — never the order of saving.
 }
 
 Status CampaignEngine::beginBatch()
