@@ -65,17 +65,20 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
                                tr("Segments group customers by rules (country, spend, last order, events…) and keep "
                                   "their membership current. The segment builder is not built yet."),
                                this),
-               new PlannedPage(tr("Campaigns"), tr("No campaigns yet"),
+               new PlannedPage(tr("Campaigns"), tr("The campaign editor is not built yet"),
                                tr("Coupons, cart promotions, gift cards and referral programmes, with rules, limits, "
-                                  "budgets and schedules. The campaign editor is not built yet."),
+                                  "budgets and schedules, run by the campaign engine. Until the editor is here, the "
+                                  "command line manages them: promodesk-cli campaigns list | export | import | status "
+                                  "(docs/campaigns.md). The status bar counts this workspace's campaigns."),
                                this),
                new PlannedPage(tr("Experiments"), tr("No experiments yet"),
                                tr("A/B tests compare incentives on real customers with sound statistics. "
                                   "Experiments are not built yet."),
                                this),
-               new PlannedPage(tr("Redemptions"), tr("No redemptions yet"),
-                               tr("Every validation and redemption attempt will be listed here, with filters and CSV "
-                                  "export. Nothing has been redeemed in this workspace."),
+               new PlannedPage(tr("Redemptions"), tr("The redemption list is not built yet"),
+                               tr("Every redemption attempt — successes, failures with their reason, rollbacks — is "
+                                  "recorded by the campaign engine and will be listed here with filters and CSV export. "
+                                  "The status bar counts this workspace's attempts."),
                                this),
                new PlannedPage(tr("Sandbox"), tr("Sandbox tools are not built yet"),
                                tr("Try campaigns on sample customers and carts, simulate traffic and promote campaigns "

@@ -412,9 +412,15 @@ Status populateDemoCampaigns(const QString &file, const Store::DemoOptions &opti
         const int pick = int(random.bounded(100));
         Redeemable redeemable;
         const QStringList mine = held.value(Ids::parse(Ids::Customer, request.customer).value_or(0));
-        if (pick < 35) {
+        if (pick < 20 && amount >= 5000) {
+            // The shop applies the spend tier the cart has reached.
+            redeemable.object = Redeemable::Object::PromotionTier;
+            redeemable.id = amount >= 10000 ? QStringLiteral("promo_spend_100") : QStringLiteral("promo_spend_50");
+        } else if (pick < 35) {
             redeemable.object = Redeemable::Object::PromotionTier;
             redeemable.id = tiersToTry[int(random.bounded(qint64(tiersToTry.size())))];
+        } else if (pick < 42 && request.order.shipping > 0) {
+            redeemable.id = QStringLiteral("FREESHIP");
         } else if (pick < 50 && !mine.isEmpty()) {
             redeemable.id = mine[int(random.bounded(qint64(mine.size())))];
         } else if (pick < 58 && !referralCodes.isEmpty()) {
