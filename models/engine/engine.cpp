@@ -558,15 +558,30 @@ void CampaignEngine::stack(std::vector<Candidate> &candidates, Validation &v, bo
         else
             v.inapplicable.append(std::move(c.result));
     }
-    // Best first: priority, then (qualify) the larger discount, then stable ids; a
-    // request keeps its own order after priority. Gift cards pay what is left, last.
-    std::stable_sort(ordered.begin(), ordered.end(), [qualifyAll](const Candidate *a, const Candidate *b) {
+    // A request keeps its own order after priority, except that tiers of one promotion
+    // sit together where its first tier was asked for, the better tier first.
+    QHash<QString, int> promotionPlace;
+    for (const Candidate *c : ordered) {
+        if (c->tier && !promotionPlace.contains(c->result.campaignId))
+            promotionPlace.insert(c->result.campaignId, c->order);
+    }
+    auto place = [&promotionPlace](const Candidate *c) {
+        return c->tier ? promotionPlace.value(c->result.campaignId) : c->order;
+    };
+    // Best first: priority, then (qualify) the larger discount, then stable ids. Gift
+    // cards pay what is left, last.
+    std::stable_sort(ordered.begin(), ordered.end(), [qualifyAll, &place](const Candidate *a, const Candidate *b) {
         if (a->isGift() != b->isGift())
             return !a->isGift();
         if (a->result.priority != b->result.priority)
             return a->result.priority > b->result.priority;
-        if (!qualifyAll)
+        if (!qualifyAll) {
+            if (place(a) != place(b))
+                return place(a) < place(b);
+            if (a->rankDiscount != b->rankDiscount)
+                return a->rankDiscount > b->rankDiscount;
             return a->order < b->order;
+        }
         if (a->rankDiscount != b->rankDiscount)
             return a->rankDiscount > b->rankDiscount;
         if (a->result.campaignId != b->result.campaignId)
