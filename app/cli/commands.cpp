@@ -270,20 +270,9 @@ int runRulesExplain(const QStringList &arguments)
     if (!facts)
         return fail(QStringLiteral("rules explain: ") + facts.error().toString(), 2);
     const Rules::Evaluation evaluation = Rules::evaluate(rule.value(), facts.value());
-    QJsonArray trace;
-    for (const Rules::TraceLine &line : evaluation.trace) {
-        QJsonObject entry{{QStringLiteral("depth"), line.depth},
-                          {QStringLiteral("condition"), line.text},
-                          {QStringLiteral("passed"), line.passed}};
-        if (!line.actual.isEmpty())
-            entry.insert(QStringLiteral("actual"), line.actual);
-        if (!line.hint.isEmpty())
-            entry.insert(QStringLiteral("hint"), line.hint);
-        trace.append(entry);
-    }
     printJson({{QStringLiteral("rule"), Rules::print(rule.value())},
                {QStringLiteral("result"), evaluation.passed},
-               {QStringLiteral("trace"), trace}});
+               {QStringLiteral("trace"), Rules::traceToJson(evaluation.trace)}});
     return 0;
 }
 

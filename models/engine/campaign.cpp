@@ -1,5 +1,8 @@
 #include "campaign.h"
 
+#include "rules/syntax.h"
+#include "rules/typecheck.h"
+
 #include <utility>
 
 namespace PromoDesk::Engine {
@@ -124,6 +127,37 @@ bool canChangeStatus(CampaignStatus from, CampaignStatus to)
     case S::Archived: return false;
     }
     return false;
+}
+
+Discount amountOff(qint64 cents)
+{
+    Discount d;
+    d.type = DiscountType::Amount;
+    d.amountOff = cents;
+    return d;
+}
+
+Discount percentOff(double percent, qint64 amountLimit)
+{
+    Discount d;
+    d.type = DiscountType::Percent;
+    d.percentOff = percent;
+    d.amountLimit = amountLimit;
+    return d;
+}
+
+Result<Eligibility> eligibilityFromText(const QString &rule, const QString &message)
+{
+    auto parsed = Rules::parse(rule);
+    if (!parsed)
+        return parsed.error();
+    auto checked = Rules::check(parsed.value());
+    if (!checked)
+        return checked.error();
+    Eligibility eligibility;
+    eligibility.rule = std::move(checked).value();
+    eligibility.errorMessage = message;
+    return eligibility;
 }
 
 } // namespace PromoDesk::Engine

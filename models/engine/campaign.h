@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/result.h"
 #include "engine/codegenerator.h"
 #include "rules/ast.h"
 
@@ -219,6 +220,13 @@ std::optional<DiscountEffect> discountEffectFromKey(const QString &key);
 std::optional<ItemEffect> itemEffectFromKey(const QString &key);
 std::optional<ItemTarget::Object> itemObjectFromKey(const QString &key);
 std::optional<Period> periodFromKey(const QString &key);
+
+// Shorthands for code that builds campaigns (the demo, tests, benchmarks).
+Discount amountOff(qint64 cents);
+Discount percentOff(double percent, qint64 amountLimit = 0);
+// A rule in the text syntax (docs/rules.md), parsed and type-checked, with the
+// message shown when it fails.
+Result<Eligibility> eligibilityFromText(const QString &rule, const QString &message);
 
 // Which status changes the lifecycle allows: draft → active ⇄ paused → ended → archived
 // (and archived from any state but active). Unchanged is allowed.

@@ -2,8 +2,6 @@
 
 #include "common/ids.h"
 #include "engine/engine.h"
-#include "rules/syntax.h"
-#include "rules/typecheck.h"
 #include "store/campaignstore.h"
 #include "store/connection.h"
 
@@ -21,38 +19,17 @@ namespace {
 
 const QString Dublin = QStringLiteral("Europe/Dublin");
 
+// The demo's rules are fixed text, checked by the tests that build the demo.
 Eligibility rule(const char *text, const char *message)
 {
-    Eligibility e;
-    auto parsed = Rules::parse(QString::fromUtf8(text));
-    Q_ASSERT_X(parsed.ok(), "demoCampaigns", text);
-    auto checked = Rules::check(parsed.value());
-    Q_ASSERT_X(checked.ok(), "demoCampaigns", text);
-    e.rule = checked.value();
-    e.errorMessage = QString::fromUtf8(message);
-    return e;
+    auto eligibility = eligibilityFromText(QString::fromUtf8(text), QString::fromUtf8(message));
+    Q_ASSERT_X(eligibility.ok(), "demoCampaigns", text);
+    return eligibility.ok() ? eligibility.value() : Eligibility();
 }
 
 qint64 dublinMidnight(const QDate &date)
 {
     return QDateTime(date, QTime(0, 0), QTimeZone(Dublin.toUtf8())).toMSecsSinceEpoch();
-}
-
-Discount percent(double p, qint64 cap = 0)
-{
-    Discount d;
-    d.type = DiscountType::Percent;
-    d.percentOff = p;
-    d.amountLimit = cap;
-    return d;
-}
-
-Discount amount(qint64 cents)
-{
-    Discount d;
-    d.type = DiscountType::Amount;
-    d.amountOff = cents;
-    return d;
 }
 
 Campaign make(const char *id, const char *name, CampaignType type, const char *description)
@@ -89,7 +66,7 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     Campaign abandoned = make("camp_abandoned_cart", "Come back: 10.00 off your cart", CampaignType::DiscountCoupons,
                               "Scenario 1: 10.00 off, once per member, within 2 days of abandoning a cart.");
     abandoned.standaloneCode = QStringLiteral("COMEBACK10");
-    abandoned.discount = amount(1000);
+    abandoned.discount = amountOff(1000);
     abandoned.eligibility = rule("customer.events.last_at(type: \"cart_abandoned\") within last 2 days",
                                  "Only for members who left a cart in the last 2 days");
     abandoned.limits.perCustomer = 1;
@@ -100,9 +77,9 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     // 2. 5 % off at 50.00+, 10 % off at 100.00+: the better tier applies, never both.
     Campaign tiers = make("camp_spend_tiers", "Spend more, save more", CampaignType::Promotion,
                           "Scenario 2: two tiers; the better one applies.");
-    tiers.tiers << tier("promo_spend_50", "5% off at 50.00+", rule("order.amount >= 50.00", "Spend 50.00 or more"), percent(5))
+    tiers.tiers << tier("promo_spend_50", "5% off at 50.00+", rule("order.amount >= 50.00", "Spend 50.00 or more"), percentOff(5))
                 << tier("promo_spend_100", "10% off at 100.00+", rule("order.amount >= 100.00", "Spend 100.00 or more"),
-                        percent(10));
+                        percentOff(10));
     tiers.category = QStringLiteral("cart");
     tiers.schedule.startDate = start;
     list << tiers;
@@ -111,7 +88,7 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     Campaign bogo = make("camp_bogo_dental", "Buy dog food, get dental sticks free", CampaignType::Promotion,
                          "Scenario 3: with Wainwright's Adult Chicken & Rice in the cart, one pack of Pets Corner "
                          "Dental Sticks is free.");
-    Discount free = percent(100);
+    Discount free = percentOff(100);
     free.effect = DiscountEffect::ApplyToItems;
     ItemTarget sticks;
     sticks.object = ItemTarget::Object::Product;
@@ -130,7 +107,7 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     Campaign loyal = make("camp_loyal_15", "Loyal members 15% off", CampaignType::DiscountCoupons,
                           "Scenario 4: for members who redeemed any code this calendar month or referred someone.");
     loyal.standaloneCode = QStringLiteral("LOYAL15");
-    loyal.discount = percent(15, 5000);
+    loyal.discount = percentOff(15, 5000);
     loyal.eligibility = rule("customer.redemptions.count(this_month: true) >= 1 or customer.referrals_count >= 1",
                              "For members who redeemed a code this month or referred a friend");
     loyal.limits.perCustomer = 1;
@@ -142,7 +119,7 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     Campaign bed = make("camp_bed_bundle", "Orthopaedic bed 30% off", CampaignType::Promotion,
                         "Scenario 5: the small Lily's Kitchen Orthopaedic Bed (sku_00069_1) is 30% off when the cart "
                         "is 60.00+ or holds the Harringtons Rope Tug (sku_00053_1).");
-    Discount bedDiscount = percent(30);
+    Discount bedDiscount = percentOff(30);
     bedDiscount.effect = DiscountEffect::ApplyToItems;
     ItemTarget bedSku;
     bedSku.object = ItemTarget::Object::Sku;
@@ -161,7 +138,7 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     Campaign welcome = make("camp_welcome_week", "Welcome week 10% off", CampaignType::DiscountCoupons,
                             "Scenario 6: members who joined in the last 7 days.");
     welcome.standaloneCode = QStringLiteral("WELCOMEWEEK");
-    welcome.discount = percent(10);
+    welcome.discount = percentOff(10);
     welcome.eligibility = rule("customer.created_at within last 7 days", "For members who joined this week");
     welcome.limits.perCustomer = 1;
     welcome.schedule.startDate = start;
@@ -171,7 +148,7 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     Campaign missYou = make("camp_reengage", "We miss you: 20% off", CampaignType::DiscountCoupons,
                             "Scenario 7: orders above 100.00 from members inactive for more than 3 months.");
     missYou.standaloneCode = QStringLiteral("MISSYOU20");
-    missYou.discount = percent(20);
+    missYou.discount = percentOff(20);
     missYou.eligibility = rule("order.amount > 100.00 and customer.last_order_at more than 90 days ago",
                                "For members back after 3 months, on orders above 100.00");
     missYou.limits.perCustomer = 1;
@@ -184,7 +161,7 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     premium.tiers << tier("promo_premium_250", "25.00 off above 250.00",
                           rule("order.amount > 250.00 and customer.loyalty_tier is \"gold\"",
                                "Gold members, on orders above 250.00"),
-                          amount(2500));
+                          amountOff(2500));
     premium.category = QStringLiteral("cart");
     premium.schedule.startDate = start;
     list << premium;
@@ -193,7 +170,7 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     Campaign anniversary = make("camp_anniversary", "Happy anniversary: 50% off", CampaignType::DiscountCoupons,
                                 "Scenario 9: on the day a member joined, a year or more ago; at most 500.00 off.");
     anniversary.standaloneCode = QStringLiteral("ANNIVERSARY50");
-    anniversary.discount = percent(50, 50000);
+    anniversary.discount = percentOff(50, 50000);
     anniversary.eligibility = rule("customer.created_at same day of year and customer.created_at more than 360 days ago",
                                    "Only on your membership anniversary");
     anniversary.limits.perCustomer = 1;
@@ -204,7 +181,7 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     Campaign birthday = make("camp_birthday", "Birthday treat: 20.00 off + free shipping", CampaignType::DiscountCoupons,
                              "Scenario 9: on the member's birthday (Europe/Dublin).");
     birthday.standaloneCode = QStringLiteral("BIRTHDAY20");
-    birthday.discount = amount(2000);
+    birthday.discount = amountOff(2000);
     birthday.discount.freeShipping = true;
     birthday.eligibility = rule("customer.birthdate same day of year", "Only on your birthday");
     birthday.limits.perCustomer = 1;
@@ -219,7 +196,7 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     Campaign stPatricks = make("camp_st_patricks", "St. Patrick's Day 17% off", CampaignType::Promotion,
                                "Scenario 10: members in Ireland, 17 March only, Europe/Dublin time.");
     stPatricks.tiers << tier("promo_st_patricks", "17% off on St. Patrick's Day",
-                             rule("customer.country is \"IE\"", "For members in Ireland"), percent(17));
+                             rule("customer.country is \"IE\"", "For members in Ireland"), percentOff(17));
     stPatricks.schedule.startDate = dublinMidnight(patricks);
     stPatricks.schedule.expirationDate = dublinMidnight(patricks.addDays(1));
     stPatricks.category = QStringLiteral("seasonal");
@@ -228,7 +205,7 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     // Plain coupons and the other campaign types.
     Campaign summer = make("camp_summer", "Summer sale 10%", CampaignType::DiscountCoupons,
                            "Unique single-use codes, June to August, with a discount budget.");
-    summer.discount = percent(10);
+    summer.discount = percentOff(10);
     summer.codeConfig.pattern = QStringLiteral("SUMMER-####-##");
     summer.codeConfig.charset = QStringLiteral("ABCDEFGHJKLMNPQRSTUVWXYZ23456789");
     summer.limits.perCode = 1;
@@ -240,7 +217,7 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     Campaign flash = make("camp_flash", "Lunchtime flash sale", CampaignType::DiscountCoupons,
                           "15% off with FLASH, 12:00–14:00 Dublin time, a limited number a day.");
     flash.standaloneCode = QStringLiteral("FLASH");
-    flash.discount = percent(15, 2000);
+    flash.discount = percentOff(15, 2000);
     flash.schedule.dailyHours << DailyWindow{QTime(12, 0), QTime(14, 0)};
     flash.schedule.startDate = start;
     flash.limits.perCampaign = 20;
@@ -258,7 +235,7 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     Campaign halloween = make("camp_halloween", "Halloween 20%", CampaignType::DiscountCoupons,
                               "Last year's Halloween code; expired.");
     halloween.standaloneCode = QStringLiteral("SPOOKY20");
-    halloween.discount = percent(20);
+    halloween.discount = percentOff(20);
     halloween.schedule.startDate = dublinMidnight(QDate(yearAgo.year(), 10, 24));
     halloween.schedule.expirationDate = dublinMidnight(QDate(yearAgo.year(), 11, 1));
     list << halloween;
@@ -266,7 +243,7 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
     Campaign preview = make("camp_black_friday", "Black Friday preview", CampaignType::DiscountCoupons,
                             "Paused while the marketing team reworks it.");
     preview.standaloneCode = QStringLiteral("BFPREVIEW");
-    preview.discount = percent(25);
+    preview.discount = percentOff(25);
     preview.status = CampaignStatus::Paused;
     list << preview;
 
@@ -279,14 +256,14 @@ QList<Campaign> demoCampaigns(const QDate &asOf)
 
     Campaign reward = make("camp_referral_reward", "Referral reward 10%", CampaignType::DiscountCoupons,
                            "Codes given to referrers for each friend who orders with their code.");
-    reward.discount = percent(10);
+    reward.discount = percentOff(10);
     reward.codeConfig.pattern = QStringLiteral("THANKS-######");
     reward.limits.perCode = 1;
     list << reward;
 
     Campaign referral = make("camp_referral", "Refer a friend", CampaignType::Referral,
                              "A friend gets 15.00 off their first order; the referrer gets a 10% code.");
-    referral.discount = amount(1500);
+    referral.discount = amountOff(1500);
     referral.codeConfig.pattern = QStringLiteral("REF-######");
     referral.limits.perCustomer = 1;
     referral.referral.rewardCampaignId = reward.id;

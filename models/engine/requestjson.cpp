@@ -2,6 +2,7 @@
 
 #include "common/ids.h"
 #include "rules/facts.h"
+#include "rules/json.h"
 #include "rules/syntax.h"
 
 #include <QJsonArray>
@@ -199,20 +200,8 @@ QJsonObject redeemableToJson(const RedeemableResult &r, bool redeemed)
             o.insert(QStringLiteral("redemption_id"), Ids::make(Ids::Redemption, r.redemptionId));
     } else {
         QJsonObject error{{QStringLiteral("key"), r.failureKey}, {QStringLiteral("message"), r.message}};
-        if (!r.trace.isEmpty()) {
-            QJsonArray explain;
-            for (const Rules::TraceLine &line : r.trace) {
-                QJsonObject entry{{QStringLiteral("depth"), line.depth},
-                                  {QStringLiteral("condition"), line.text},
-                                  {QStringLiteral("passed"), line.passed}};
-                if (!line.actual.isEmpty())
-                    entry.insert(QStringLiteral("actual"), line.actual);
-                if (!line.hint.isEmpty())
-                    entry.insert(QStringLiteral("hint"), line.hint);
-                explain.append(entry);
-            }
-            error.insert(QStringLiteral("explain"), explain);
-        }
+        if (!r.trace.isEmpty())
+            error.insert(QStringLiteral("explain"), Rules::traceToJson(r.trace));
         result.insert(r.outcome == Outcome::Skipped ? QStringLiteral("details") : QStringLiteral("error"), error);
         if (r.redemptionId)
             o.insert(QStringLiteral("redemption_id"), Ids::make(Ids::Redemption, r.redemptionId));

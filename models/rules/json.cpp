@@ -201,4 +201,20 @@ Result<Node> fromJson(const QJsonObject &object)
     return checked;
 }
 
+QJsonArray traceToJson(const QList<TraceLine> &trace)
+{
+    QJsonArray out;
+    for (const TraceLine &line : trace) {
+        QJsonObject entry{{QStringLiteral("depth"), line.depth},
+                          {QStringLiteral("condition"), line.text},
+                          {QStringLiteral("passed"), line.passed}};
+        if (!line.actual.isEmpty())
+            entry.insert(QStringLiteral("actual"), line.actual);
+        if (!line.hint.isEmpty())
+            entry.insert(QStringLiteral("hint"), line.hint);
+        out.append(entry);
+    }
+    return out;
+}
+
 } // namespace PromoDesk::Rules

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "ast.h"
+#include "evaluator.h"
 #include "common/result.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QJsonValue>
 
@@ -26,6 +28,10 @@ Result<Value> literalFromJson(const QJsonValue &json, std::optional<Type> type);
 
 // A JSON value as compact text, for messages ("nothing" for a missing one).
 QString jsonText(const QJsonValue &value);
+
+// The explain trace as JSON, one object per line: {"depth", "condition", "passed",
+// "actual"?, "hint"?} — as `rules explain` and the engine's responses print it.
+QJsonArray traceToJson(const QList<TraceLine> &trace);
 
 // Reads the stored form and type-checks it; errors name the JSON path ("and[2].values[0]").
 Result<Node> fromJson(const QJsonObject &object);

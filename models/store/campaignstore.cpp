@@ -417,27 +417,24 @@ Status CampaignStore::addRedeemed(qint64 codeId, qint64 delta, qint64 giftDelta)
 
 Result<std::optional<qint64>> CampaignStore::findCustomer(const QString &idOrSourceId)
 {
-    if (const auto key = Ids::parse(Ids::Customer, idOrSourceId)) {
-        QSqlQuery &q = prepared("SELECT id FROM customers WHERE id = ?");
-        q.addBindValue(*key);
+    // "cust_N" first (if there is such a customer), then the shop's source_id.
+    auto lookup = [this](const char *sql, const QVariant &key) -> Result<std::optional<qint64>> {
+        QSqlQuery &q = prepared(sql);
+        q.addBindValue(key);
         if (!q.exec())
             return sqlError(q, QStringLiteral("looking up a customer"));
         std::optional<qint64> found;
         if (q.next())
             found = q.value(0).toLongLong();
         q.finish();
-        if (found)
-            return found;
+        return found;
+    };
+    if (const auto key = Ids::parse(Ids::Customer, idOrSourceId)) {
+        auto byId = lookup("SELECT id FROM customers WHERE id = ?", *key);
+        if (!byId || byId.value())
+            return byId;
     }
-    QSqlQuery &q = prepared("SELECT id FROM customers WHERE source_id = ?");
-    q.addBindValue(idOrSourceId);
-    if (!q.exec())
-        return sqlError(q, QStringLiteral("looking up a customer"));
-    std::optional<qint64> found;
-    if (q.next())
-        found = q.value(0).toLongLong();
-    q.finish();
-    return found;
+    return lookup("SELECT id FROM customers WHERE source_id = ?", idOrSourceId);
 }
 
 Result<CustomerFacts> CampaignStore::customerFacts(qint64 customerId)

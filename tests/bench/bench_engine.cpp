@@ -11,8 +11,6 @@
 // Prints figures only; the copy is deleted afterwards.
 
 #include "engine/engine.h"
-#include "rules/syntax.h"
-#include "rules/typecheck.h"
 #include "store/campaignstore.h"
 #include "store/connection.h"
 #include "store/workspace.h"
@@ -37,16 +35,12 @@ namespace {
 
 Eligibility rule(const QString &text)
 {
-    Eligibility e;
-    auto parsed = Rules::parse(text);
-    auto checked = parsed ? Rules::check(parsed.value()) : Result<Rules::Node>(parsed.error());
-    if (!checked) {
-        std::fprintf(stderr, "bench_engine: bad rule %s: %s\n", qPrintable(text), qPrintable(checked.error().toString()));
+    auto eligibility = eligibilityFromText(text, QStringLiteral("not for this cart"));
+    if (!eligibility) {
+        std::fprintf(stderr, "bench_engine: bad rule %s: %s\n", qPrintable(text), qPrintable(eligibility.error().toString()));
         std::exit(1);
     }
-    e.rule = checked.value();
-    e.errorMessage = QStringLiteral("not for this cart");
-    return e;
+    return eligibility.value();
 }
 
 Discount randomDiscount(QRandomGenerator &random, const QStringList &categories)

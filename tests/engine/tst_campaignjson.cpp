@@ -111,23 +111,6 @@ constexpr qint64 MinuteMs = 60 * 1000;
 constexpr qint64 HourMs = 60 * MinuteMs;
 constexpr qint64 DayMs = 24 * HourMs;
 
-Discount percent(double p, qint64 limit = 0)
-{
-    Discount d;
-    d.type = DiscountType::Percent;
-    d.percentOff = p;
-    d.amountLimit = limit;
-    return d;
-}
-
-Discount amount(qint64 cents)
-{
-    Discount d;
-    d.type = DiscountType::Amount;
-    d.amountOff = cents;
-    return d;
-}
-
 Discount unit(qint64 units, const QString &sku, DiscountEffect effect = DiscountEffect::AddMissingItems)
 {
     Discount d;
@@ -170,7 +153,7 @@ Campaign everythingCoupon()
     c.schedule.activityAfterPublishingMs = 21 * DayMs;
     c.eligibility.rule = rule("customer.city is \"Dún Laoghaire\" and (order.amount > 25.50 or customer.tags contains \"vip\")");
     c.eligibility.errorMessage = u"Only for VIPs in \"Dún Laoghaire\""_qs;
-    c.discount = percent(12.5, 2500);
+    c.discount = percentOff(12.5, 2500);
     c.discount.effect = DiscountEffect::ApplyToItems;
     c.discount.freeShipping = true;
     c.discount.applicableTo = {
@@ -202,7 +185,7 @@ Campaign standaloneCoupon()
 {
     Campaign c;
     c.name = u"Shared code"_qs;
-    c.discount = amount(1000);
+    c.discount = amountOff(1000);
     c.standaloneCode = u"SPRING10"_qs;
     return c;
 }
@@ -228,8 +211,8 @@ Campaign tieredPromotion()
     c.type = CampaignType::Promotion;
     c.status = CampaignStatus::Active;
     c.timezone = u"Europe/Dublin"_qs;
-    c.discount = amount(100); // a promotion may keep a campaign-level discount; it is written too
-    Tier first = tier(u"promo_tier_1"_qs, u"10% off at 100.00"_qs, "order.amount >= 100.00", percent(10));
+    c.discount = amountOff(100); // a promotion may keep a campaign-level discount; it is written too
+    Tier first = tier(u"promo_tier_1"_qs, u"10% off at 100.00"_qs, "order.amount >= 100.00", percentOff(10));
     first.eligibility.errorMessage = u"Spend 100.00"_qs;
     Tier units = tier(u"promo_tier_2"_qs, u"A free bowl"_qs, "any item (item.category is \"Bowls\")",
                       unit(2, u"sku_bowl"_qs, DiscountEffect::AddNewItems));
@@ -237,7 +220,7 @@ Campaign tieredPromotion()
     shipping.discount.type = DiscountType::Shipping;
     shipping.discount.freeShipping = true;
     Tier bare = tier({}, {}, nullptr, Discount{}); // a draft tier: no id, no name, no rule, AMOUNT 0
-    Tier messageOnly = tier(u"promo_tier_5"_qs, u"Message only"_qs, nullptr, percent(33.33));
+    Tier messageOnly = tier(u"promo_tier_5"_qs, u"Message only"_qs, nullptr, percentOff(33.33));
     messageOnly.eligibility.errorMessage = u"Everyone qualifies, but the message is kept"_qs;
     c.tiers = {first, units, shipping, bare, messageOnly};
     c.limits.perCampaignPeriod = Period::Month; // a period without its limit
@@ -361,9 +344,9 @@ void TestCampaignJson::goldenFilesHoldWhatTheySay()
     QCOMPARE(t.type, CampaignType::Promotion);
     QCOMPARE(t.schedule.daysOfWeek, (QList<int>{Qt::Sunday, Qt::Saturday}));
     QCOMPARE(t.tiers.size(), 4);
-    QCOMPARE(t.tiers[0].discount, amount(500));
+    QCOMPARE(t.tiers[0].discount, amountOff(500));
     QCOMPARE(t.tiers[0].eligibility.errorMessage, u"Spend 50.00 or more"_qs);
-    QCOMPARE(t.tiers[1].discount, percent(15, 3000));
+    QCOMPARE(t.tiers[1].discount, percentOff(15, 3000));
     QCOMPARE(t.tiers[2].discount.type, DiscountType::Shipping);
     QCOMPARE(t.tiers[3].discount.applicableTo,
              (QList<ItemTarget>{{ItemTarget::Object::Product, u"prod_chews"_qs, ItemEffect::Cheapest, 1, 0}}));
@@ -731,7 +714,7 @@ void TestCampaignJson::validate_data()
 
     Campaign coupon;
     coupon.name = u"Coupon"_qs;
-    coupon.discount = percent(10);
+    coupon.discount = percentOff(10);
     Campaign promotion = tieredPromotion();
     promotion.tiers.removeAt(3); // the draft tier without a name
     Campaign gift = giftCards();
@@ -766,7 +749,7 @@ void TestCampaignJson::validate_data()
     QTest::newRow("percent 100.5") << with(coupon, [](Campaign &c) { c.discount.percentOff = 100.5; })
                                    << u"discount.percent_off"_qs << u"not 100.5"_qs;
     QTest::newRow("percent 100") << with(coupon, [](Campaign &c) { c.discount.percentOff = 100; }) << QString() << QString();
-    QTest::newRow("amount 0") << with(coupon, [](Campaign &c) { c.discount = amount(0); c.discount.freeShipping = true; })
+    QTest::newRow("amount 0") << with(coupon, [](Campaign &c) { c.discount = amountOff(0); c.discount.freeShipping = true; })
                               << u"discount.amount_off"_qs << u"more than 0 cents"_qs;
     QTest::newRow("fixed -1") << with(coupon, [](Campaign &c) { c.discount = Discount{}; c.discount.type = DiscountType::Fixed; c.discount.fixedAmount = -1; })
                               << u"discount.fixed_amount"_qs << u"cannot be negative"_qs;

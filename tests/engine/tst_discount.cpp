@@ -51,7 +51,7 @@ ItemTarget dogFood(ItemEffect effect = ItemEffect::Every, qint64 quantityLimit =
     return target(ItemTarget::Object::Category, u"Dog Food"_s, effect, quantityLimit, aggregatedLimit);
 }
 
-Discount amountOff(qint64 cents, const QList<ItemTarget> &targets = {}, bool items = false)
+Discount amountDiscount(qint64 cents, const QList<ItemTarget> &targets = {}, bool items = false)
 {
     Discount d;
     d.type = DiscountType::Amount;
@@ -61,7 +61,7 @@ Discount amountOff(qint64 cents, const QList<ItemTarget> &targets = {}, bool ite
     return d;
 }
 
-Discount percentOff(double percent, qint64 limit = 0, const QList<ItemTarget> &targets = {})
+Discount percentDiscount(double percent, qint64 limit = 0, const QList<ItemTarget> &targets = {})
 {
     Discount d;
     d.type = DiscountType::Percent;
@@ -190,34 +190,34 @@ void TestDiscount::apply_data()
 
     // Weights 2000/3000/1500 of 6500: 307.69, 461.54, 230.77; the 2 leftover cents go to the
     // largest remainders (c 5000, a 4500).
-    QTest::newRow("amount order spread") << amountOff(1000) << cartA() << none << 0LL << QList<qint64>{308, 461, 231} << 0LL;
-    QTest::newRow("amount order above the order") << amountOff(10000) << cartA() << none << 0LL << QList<qint64>{2000, 3000, 1500} << 0LL;
-    QTest::newRow("amount items every unit") << amountOff(300, {dogFood()}) << cartA() << none << 0LL << QList<qint64>{600, 0, 900} << 0LL;
-    QTest::newRow("amount items cheapest") << amountOff(300, {dogFood(ItemEffect::Cheapest)}) << cartA() << none << 0LL
+    QTest::newRow("amount order spread") << amountDiscount(1000) << cartA() << none << 0LL << QList<qint64>{308, 461, 231} << 0LL;
+    QTest::newRow("amount order above the order") << amountDiscount(10000) << cartA() << none << 0LL << QList<qint64>{2000, 3000, 1500} << 0LL;
+    QTest::newRow("amount items every unit") << amountDiscount(300, {dogFood()}) << cartA() << none << 0LL << QList<qint64>{600, 0, 900} << 0LL;
+    QTest::newRow("amount items cheapest") << amountDiscount(300, {dogFood(ItemEffect::Cheapest)}) << cartA() << none << 0LL
                                            << QList<qint64>{0, 0, 300} << 0LL;
-    QTest::newRow("amount items most expensive") << amountOff(300, {dogFood(ItemEffect::MostExpensive)}) << cartA() << none << 0LL
+    QTest::newRow("amount items most expensive") << amountDiscount(300, {dogFood(ItemEffect::MostExpensive)}) << cartA() << none << 0LL
                                                  << QList<qint64>{300, 0, 0} << 0LL;
-    QTest::newRow("amount items above the unit price") << amountOff(700, {target(sku, u"sku_c"_s)}) << cartA() << none << 0LL
+    QTest::newRow("amount items above the unit price") << amountDiscount(700, {target(sku, u"sku_c"_s)}) << cartA() << none << 0LL
                                                        << QList<qint64>{0, 0, 1500} << 0LL;
-    QTest::newRow("amount items, empty applicable_to = every unit") << amountOff(100, {}, true) << cartA() << none << 0LL
+    QTest::newRow("amount items, empty applicable_to = every unit") << amountDiscount(100, {}, true) << cartA() << none << 0LL
                                                                      << QList<qint64>{200, 100, 300} << 0LL;
-    QTest::newRow("amount items two targets") << amountOff(100, {target(sku, u"sku_b"_s), dogFood(ItemEffect::Cheapest)}) << cartA()
+    QTest::newRow("amount items two targets") << amountDiscount(100, {target(sku, u"sku_b"_s), dogFood(ItemEffect::Cheapest)}) << cartA()
                                               << none << 0LL << QList<qint64>{0, 100, 100} << 0LL;
     // sku_a is Dog Food and prod_1: the first matching entry (cheapest Dog Food) owns it.
-    QTest::newRow("amount items first target wins") << amountOff(100, {dogFood(ItemEffect::Cheapest), target(product, u"prod_1"_s)})
+    QTest::newRow("amount items first target wins") << amountDiscount(100, {dogFood(ItemEffect::Cheapest), target(product, u"prod_1"_s)})
                                                     << cartA() << none << 0LL << QList<qint64>{0, 0, 100} << 0LL;
 
-    QTest::newRow("percent order") << percentOff(10) << cartA() << none << 0LL << QList<qint64>{200, 300, 150} << 0LL;
+    QTest::newRow("percent order") << percentDiscount(10) << cartA() << none << 0LL << QList<qint64>{200, 300, 150} << 0LL;
     // 650 capped at 500, spread 153.85 / 230.77 / 115.38: leftovers to a (5500) and b (5000).
-    QTest::newRow("percent order capped") << percentOff(10, 500) << cartA() << none << 0LL << QList<qint64>{154, 231, 115} << 0LL;
-    QTest::newRow("percent order cap not reached") << percentOff(10, 651) << cartA() << none << 0LL << QList<qint64>{200, 300, 150} << 0LL;
-    QTest::newRow("percent items every") << percentOff(10, 0, {dogFood()}) << cartA() << none << 0LL << QList<qint64>{200, 0, 150} << 0LL;
-    QTest::newRow("percent items cheapest") << percentOff(50, 0, {dogFood(ItemEffect::Cheapest)}) << cartA() << none << 0LL
+    QTest::newRow("percent order capped") << percentDiscount(10, 500) << cartA() << none << 0LL << QList<qint64>{154, 231, 115} << 0LL;
+    QTest::newRow("percent order cap not reached") << percentDiscount(10, 651) << cartA() << none << 0LL << QList<qint64>{200, 300, 150} << 0LL;
+    QTest::newRow("percent items every") << percentDiscount(10, 0, {dogFood()}) << cartA() << none << 0LL << QList<qint64>{200, 0, 150} << 0LL;
+    QTest::newRow("percent items cheapest") << percentDiscount(50, 0, {dogFood(ItemEffect::Cheapest)}) << cartA() << none << 0LL
                                             << QList<qint64>{0, 0, 250} << 0LL;
-    QTest::newRow("percent items most expensive") << percentOff(25, 0, {dogFood(ItemEffect::MostExpensive)}) << cartA() << none << 0LL
+    QTest::newRow("percent items most expensive") << percentDiscount(25, 0, {dogFood(ItemEffect::MostExpensive)}) << cartA() << none << 0LL
                                                   << QList<qint64>{250, 0, 0} << 0LL;
     // 1000 + 750 capped at 600 over bases 2000 / 1500: 342.86 / 257.14, the cent to a (3000 > 500).
-    QTest::newRow("percent items capped") << percentOff(50, 600, {dogFood()}) << cartA() << none << 0LL << QList<qint64>{343, 0, 257} << 0LL;
+    QTest::newRow("percent items capped") << percentDiscount(50, 600, {dogFood()}) << cartA() << none << 0LL << QList<qint64>{343, 0, 257} << 0LL;
 
     // 65.00 → 50.00: 15.00 spread 461.54 / 692.31 / 346.15, the cent to a.
     QTest::newRow("fixed order") << fixedAt(5000) << cartA() << none << 0LL << QList<qint64>{462, 692, 346} << 0LL;
@@ -229,56 +229,56 @@ void TestDiscount::apply_data()
 
     QTest::newRow("shipping") << shippingOff() << cartA() << none << 499LL << QList<qint64>{0, 0, 0} << 499LL;
     QTest::newRow("shipping with an empty cart") << shippingOff() << QList<OrderItem>{} << none << 499LL << QList<qint64>{} << 499LL;
-    QTest::newRow("amount plus free shipping") << withFreeShipping(amountOff(1000)) << cartA() << none << 499LL
+    QTest::newRow("amount plus free shipping") << withFreeShipping(amountDiscount(1000)) << cartA() << none << 499LL
                                                << QList<qint64>{308, 461, 231} << 499LL;
-    QTest::newRow("free shipping without shipping") << withFreeShipping(amountOff(1000)) << cartA() << none << 0LL
+    QTest::newRow("free shipping without shipping") << withFreeShipping(amountDiscount(1000)) << cartA() << none << 0LL
                                                     << QList<qint64>{308, 461, 231} << 0LL;
     // The fixed price takes nothing off a 65.00 order, the shipping still goes.
     QTest::newRow("free shipping alone applies") << withFreeShipping(fixedAt(10000)) << cartA() << none << 499LL
                                                  << QList<qint64>{0, 0, 0} << 499LL;
 
     // Quantity limits.
-    QTest::newRow("every, 1 per line") << amountOff(100, {dogFood(ItemEffect::Every, 1)}) << cartA() << none << 0LL
+    QTest::newRow("every, 1 per line") << amountDiscount(100, {dogFood(ItemEffect::Every, 1)}) << cartA() << none << 0LL
                                        << QList<qint64>{100, 0, 100} << 0LL;
     // Aggregated: lines in content order, sku_a (2 units) before sku_c.
-    QTest::newRow("every, 3 in all") << amountOff(100, {dogFood(ItemEffect::Every, 0, 3)}) << cartA() << none << 0LL
+    QTest::newRow("every, 3 in all") << amountDiscount(100, {dogFood(ItemEffect::Every, 0, 3)}) << cartA() << none << 0LL
                                      << QList<qint64>{200, 0, 100} << 0LL;
-    QTest::newRow("every, 1 per line, 1 in all") << amountOff(100, {dogFood(ItemEffect::Every, 1, 1)}) << cartA() << none << 0LL
+    QTest::newRow("every, 1 per line, 1 in all") << amountDiscount(100, {dogFood(ItemEffect::Every, 1, 1)}) << cartA() << none << 0LL
                                                  << QList<qint64>{100, 0, 0} << 0LL;
-    QTest::newRow("cheapest 4, 2 per line") << amountOff(100, {dogFood(ItemEffect::Cheapest, 2, 4)}) << cartA() << none << 0LL
+    QTest::newRow("cheapest 4, 2 per line") << amountDiscount(100, {dogFood(ItemEffect::Cheapest, 2, 4)}) << cartA() << none << 0LL
                                             << QList<qint64>{200, 0, 200} << 0LL;
-    QTest::newRow("cheapest, quantity_limit 2 alone") << amountOff(100, {dogFood(ItemEffect::Cheapest, 2)}) << cartA() << none << 0LL
+    QTest::newRow("cheapest, quantity_limit 2 alone") << amountDiscount(100, {dogFood(ItemEffect::Cheapest, 2)}) << cartA() << none << 0LL
                                                       << QList<qint64>{0, 0, 200} << 0LL;
-    QTest::newRow("cheapest 5 of 5") << amountOff(100, {dogFood(ItemEffect::Cheapest, 0, 9)}) << cartA() << none << 0LL
+    QTest::newRow("cheapest 5 of 5") << amountDiscount(100, {dogFood(ItemEffect::Cheapest, 0, 9)}) << cartA() << none << 0LL
                                      << QList<qint64>{200, 0, 300} << 0LL;
-    QTest::newRow("most expensive 3") << amountOff(100, {dogFood(ItemEffect::MostExpensive, 0, 3)}) << cartA() << none << 0LL
+    QTest::newRow("most expensive 3") << amountDiscount(100, {dogFood(ItemEffect::MostExpensive, 0, 3)}) << cartA() << none << 0LL
                                       << QList<qint64>{200, 0, 100} << 0LL;
-    QTest::newRow("percent, 1 per line") << percentOff(10, 0, {dogFood(ItemEffect::Every, 1)}) << cartA() << none << 0LL
+    QTest::newRow("percent, 1 per line") << percentDiscount(10, 0, {dogFood(ItemEffect::Every, 1)}) << cartA() << none << 0LL
                                          << QList<qint64>{100, 0, 50} << 0LL;
     QTest::newRow("fixed, most expensive 2 at 7.00") << fixedAt(700, {dogFood(ItemEffect::MostExpensive, 0, 2)}) << cartA() << none << 0LL
                                                      << QList<qint64>{600, 0, 0} << 0LL;
 
     // Stacked: left 15.00 / 30.00 / 0.00; 10.00 over 1500 / 3000 = 333.33 / 666.67, the cent to b.
     const QList<qint64> stacked{500, 0, 1500};
-    QTest::newRow("stacked amount order") << amountOff(1000) << cartA() << stacked << 0LL << QList<qint64>{333, 667, 0} << 0LL;
-    QTest::newRow("stacked percent order") << percentOff(10) << cartA() << stacked << 0LL << QList<qint64>{150, 300, 0} << 0LL;
+    QTest::newRow("stacked amount order") << amountDiscount(1000) << cartA() << stacked << 0LL << QList<qint64>{333, 667, 0} << 0LL;
+    QTest::newRow("stacked percent order") << percentDiscount(10) << cartA() << stacked << 0LL << QList<qint64>{150, 300, 0} << 0LL;
     QTest::newRow("stacked fixed order") << fixedAt(3000) << cartA() << stacked << 0LL << QList<qint64>{500, 1000, 0} << 0LL;
     // sku_a has 15.00 left over 2 units: both at 6.00 takes 3.00.
     QTest::newRow("stacked fixed items") << fixedAt(600, {dogFood()}) << cartA() << stacked << 0LL << QList<qint64>{300, 0, 0} << 0LL;
     // sku_c is used up, so the cheapest Dog Food unit with something left is sku_a's.
-    QTest::newRow("stacked cheapest skips used-up lines") << amountOff(300, {dogFood(ItemEffect::Cheapest)}) << cartA() << stacked << 0LL
+    QTest::newRow("stacked cheapest skips used-up lines") << amountDiscount(300, {dogFood(ItemEffect::Cheapest)}) << cartA() << stacked << 0LL
                                                           << QList<qint64>{300, 0, 0} << 0LL;
-    QTest::newRow("stacked amount items above what is left") << amountOff(300, {target(sku, u"sku_a"_s)}) << cartA()
+    QTest::newRow("stacked amount items above what is left") << amountDiscount(300, {target(sku, u"sku_a"_s)}) << cartA()
                                                              << QList<qint64>{1900, 0, 0} << 0LL << QList<qint64>{100, 0, 0} << 0LL;
     // One unit of sku_a: half of its 15.00 left is 7.50, 10 % is 0.75.
-    QTest::newRow("stacked percent, part of a line") << percentOff(10, 0, {dogFood(ItemEffect::MostExpensive)}) << cartA() << stacked << 0LL
+    QTest::newRow("stacked percent, part of a line") << percentDiscount(10, 0, {dogFood(ItemEffect::MostExpensive)}) << cartA() << stacked << 0LL
                                                      << QList<qint64>{75, 0, 0} << 0LL;
     // 10.01 left over 2 units: one unit's share is 5.005, and 50 % of it 2.5025 rounds once to 2.50
     // (rounding the share first would give 2.51).
-    QTest::newRow("stacked percent rounds once") << percentOff(50, 0, {dogFood(ItemEffect::MostExpensive)})
+    QTest::newRow("stacked percent rounds once") << percentDiscount(50, 0, {dogFood(ItemEffect::MostExpensive)})
                                                  << QList<OrderItem>{line(u"sku_p"_s, 2, 600, u"prod_p"_s, u"Dog Food"_s)}
                                                  << QList<qint64>{199} << 0LL << QList<qint64>{250} << 0LL;
-    QTest::newRow("already above the line is clamped") << amountOff(10000) << cartA() << QList<qint64>{99999, -5, 0} << 0LL
+    QTest::newRow("already above the line is clamped") << amountDiscount(10000) << cartA() << QList<qint64>{99999, -5, 0} << 0LL
                                                        << QList<qint64>{0, 3000, 1500} << 0LL;
 }
 
@@ -324,7 +324,7 @@ void TestDiscount::rounding()
     QFETCH(double, percent);
     QFETCH(QList<qint64>, expected);
 
-    const AppliedDiscount result = applyDiscount(percentOff(percent), orderOf(items));
+    const AppliedDiscount result = applyDiscount(percentDiscount(percent), orderOf(items));
     QVERIFY2(result.lineDiscounts == expected, qPrintable(dump(result.lineDiscounts) + u" != "_s + dump(expected)));
     QCOMPARE(result.total, sum(expected));
     QCOMPARE(result.applicable, sum(expected) > 0);
@@ -333,7 +333,7 @@ void TestDiscount::rounding()
     if (items.size() == 1 && items.constFirst().quantity == 1) {
         QList<OrderItem> three = items;
         three.first().quantity = 3;
-        const AppliedDiscount one = applyDiscount(percentOff(percent, 0, {target(ItemTarget::Object::Sku, u"x"_s, ItemEffect::Cheapest)}),
+        const AppliedDiscount one = applyDiscount(percentDiscount(percent, 0, {target(ItemTarget::Object::Sku, u"x"_s, ItemEffect::Cheapest)}),
                                                   orderOf(three));
         QCOMPARE(one.total, expected.constFirst());
     }
@@ -348,30 +348,30 @@ void TestDiscount::notApplicable_data()
     QTest::addColumn<QString>("message");
 
     const QList<qint64> none;
-    QTest::newRow("no item of the product") << amountOff(100, {target(ItemTarget::Object::Product, u"prod_12"_s)}) << cartA() << none
+    QTest::newRow("no item of the product") << amountDiscount(100, {target(ItemTarget::Object::Product, u"prod_12"_s)}) << cartA() << none
                                             << 0LL << u"the cart holds no item of product prod_12"_s;
-    QTest::newRow("no item in the category") << percentOff(10, 0, {target(ItemTarget::Object::Category, u"Bird Seed"_s)}) << cartA()
+    QTest::newRow("no item in the category") << percentDiscount(10, 0, {target(ItemTarget::Object::Category, u"Bird Seed"_s)}) << cartA()
                                              << none << 0LL << u"the cart holds no item in category Bird Seed"_s;
     QTest::newRow("no item of either target") << fixedAt(100, {target(ItemTarget::Object::Sku, u"sku_z"_s),
                                                                target(ItemTarget::Object::Category, u"Toys"_s)})
                                               << cartA() << none << 0LL << u"the cart holds no item of SKU sku_z or in category Toys"_s;
     QTest::newRow("free shipping does not rescue a missing target")
-        << withFreeShipping(amountOff(100, {target(ItemTarget::Object::Product, u"prod_12"_s)})) << cartA() << none << 499LL
+        << withFreeShipping(amountDiscount(100, {target(ItemTarget::Object::Product, u"prod_12"_s)})) << cartA() << none << 499LL
         << u"the cart holds no item of product prod_12"_s;
     QTest::newRow("no shipping cost") << shippingOff() << cartA() << none << 0LL << u"the order has no shipping cost"_s;
-    QTest::newRow("everything already discounted") << amountOff(100) << cartA() << QList<qint64>{2000, 3000, 1500} << 0LL
+    QTest::newRow("everything already discounted") << amountDiscount(100) << cartA() << QList<qint64>{2000, 3000, 1500} << 0LL
                                                    << u"nothing left to discount"_s;
-    QTest::newRow("matching items already discounted") << amountOff(100, {dogFood()}) << cartA() << QList<qint64>{2000, 0, 1500} << 0LL
+    QTest::newRow("matching items already discounted") << amountDiscount(100, {dogFood()}) << cartA() << QList<qint64>{2000, 0, 1500} << 0LL
                                                        << u"nothing left to discount"_s;
-    QTest::newRow("empty cart") << percentOff(10) << QList<OrderItem>{} << none << 0LL << u"nothing left to discount"_s;
+    QTest::newRow("empty cart") << percentDiscount(10) << QList<OrderItem>{} << none << 0LL << u"nothing left to discount"_s;
     QTest::newRow("fixed above the order") << fixedAt(6500) << cartA() << none << 0LL
                                            << u"nothing left to discount: the order already costs 65.00 or less"_s;
     QTest::newRow("fixed above every unit") << fixedAt(1000, {dogFood()}) << cartA() << none << 0LL
                                             << u"nothing left to discount: the matching items already cost 10.00 or less each"_s;
-    QTest::newRow("zero amount") << amountOff(0) << cartA() << none << 0LL << u"nothing left to discount"_s;
-    QTest::newRow("percent rounding to nothing") << percentOff(1) << QList<OrderItem>{line(u"x"_s, 1, 49)} << none << 0LL
+    QTest::newRow("zero amount") << amountDiscount(0) << cartA() << none << 0LL << u"nothing left to discount"_s;
+    QTest::newRow("percent rounding to nothing") << percentDiscount(1) << QList<OrderItem>{line(u"x"_s, 1, 49)} << none << 0LL
                                                  << u"nothing left to discount"_s;
-    Discount missingOnAmount = amountOff(100);
+    Discount missingOnAmount = amountDiscount(100);
     missingOnAmount.effect = DiscountEffect::AddMissingItems;
     QTest::newRow("adding items is for UNIT") << missingOnAmount << cartA() << none << 0LL << u"ADD_MISSING_ITEMS applies only to UNIT discounts"_s;
     QTest::newRow("unit without a price") << unitDiscount(1, u"sku_f"_s) << cartA() << none << 0LL
@@ -471,12 +471,12 @@ void TestDiscount::freeUnits()
 void TestDiscount::stackedNeverExceedsWhatIsLeft()
 {
     // Apply the same discounts one after another, each on what the previous ones left.
-    const QList<Discount> discounts{percentOff(30),
-                                    amountOff(400, {dogFood()}),
+    const QList<Discount> discounts{percentDiscount(30),
+                                    amountDiscount(400, {dogFood()}),
                                     fixedAt(2000),
-                                    percentOff(90, 0, {dogFood(ItemEffect::MostExpensive)}),
-                                    amountOff(100000),
-                                    amountOff(1)};
+                                    percentDiscount(90, 0, {dogFood(ItemEffect::MostExpensive)}),
+                                    amountDiscount(100000),
+                                    amountDiscount(1)};
     const Order order = orderOf(cartA());
     QList<qint64> already(order.items.size(), 0);
     // Left after each: 30 % takes 600 / 900 / 450 → 1400 / 2100 / 1050.
@@ -507,16 +507,16 @@ void TestDiscount::tiesGoByContentNotPosition()
 {
     // Equal remainders: 1.00 over three 1.00 lines gives the extra cent to the first by sku.
     const QList<OrderItem> abc{line(u"a"_s, 1, 100), line(u"b"_s, 1, 100), line(u"c"_s, 1, 100)};
-    QCOMPARE(applyDiscount(amountOff(100), orderOf(abc)).lineDiscounts, (QList<qint64>{34, 33, 33}));
+    QCOMPARE(applyDiscount(amountDiscount(100), orderOf(abc)).lineDiscounts, (QList<qint64>{34, 33, 33}));
     const QList<OrderItem> cab{abc.at(2), abc.at(0), abc.at(1)};
-    QCOMPARE(applyDiscount(amountOff(100), orderOf(cab)).lineDiscounts, (QList<qint64>{33, 34, 33}));
+    QCOMPARE(applyDiscount(amountDiscount(100), orderOf(cab)).lineDiscounts, (QList<qint64>{33, 34, 33}));
     // Unequal remainders: the larger one wins whatever the sku (33.33 / 66.67).
     const QList<OrderItem> unequal{line(u"z"_s, 1, 200), line(u"a"_s, 1, 100)};
-    QCOMPARE(applyDiscount(amountOff(100), orderOf(unequal)).lineDiscounts, (QList<qint64>{67, 33}));
+    QCOMPARE(applyDiscount(amountDiscount(100), orderOf(unequal)).lineDiscounts, (QList<qint64>{67, 33}));
 
     // Same sku, different product: the product decides.
     const QList<OrderItem> sameSku{line(u"s"_s, 1, 100, u"prod_b"_s), line(u"s"_s, 1, 100, u"prod_a"_s)};
-    QCOMPARE(applyDiscount(amountOff(1), orderOf(sameSku)).lineDiscounts, (QList<qint64>{0, 1}));
+    QCOMPARE(applyDiscount(amountDiscount(1), orderOf(sameSku)).lineDiscounts, (QList<qint64>{0, 1}));
 
     // Cheapest and most expensive among equal prices: the first by content, in either cart order.
     const OrderItem x = line(u"sku_x"_s, 2, 500, u"p"_s, u"Toys"_s);
@@ -524,17 +524,17 @@ void TestDiscount::tiesGoByContentNotPosition()
     const OrderItem z = line(u"sku_z"_s, 1, 400, u"p"_s, u"Toys"_s);
     const ItemTarget toysCheapest = target(ItemTarget::Object::Category, u"Toys"_s, ItemEffect::Cheapest);
     const ItemTarget toysDearest = target(ItemTarget::Object::Category, u"Toys"_s, ItemEffect::MostExpensive);
-    QCOMPARE(applyDiscount(amountOff(100, {toysDearest}), orderOf({y, x, z})).lineDiscounts, (QList<qint64>{0, 100, 0}));
-    QCOMPARE(applyDiscount(amountOff(100, {toysDearest}), orderOf({x, y, z})).lineDiscounts, (QList<qint64>{100, 0, 0}));
+    QCOMPARE(applyDiscount(amountDiscount(100, {toysDearest}), orderOf({y, x, z})).lineDiscounts, (QList<qint64>{0, 100, 0}));
+    QCOMPARE(applyDiscount(amountDiscount(100, {toysDearest}), orderOf({x, y, z})).lineDiscounts, (QList<qint64>{100, 0, 0}));
     // Three cheapest: z, then the 5.00 tie goes to sku_x (2 units).
     ItemTarget threeCheapest = toysCheapest;
     threeCheapest.aggregatedQuantityLimit = 3;
-    QCOMPARE(applyDiscount(amountOff(100, {threeCheapest}), orderOf({y, x, z})).lineDiscounts, (QList<qint64>{0, 200, 100}));
+    QCOMPARE(applyDiscount(amountDiscount(100, {threeCheapest}), orderOf({y, x, z})).lineDiscounts, (QList<qint64>{0, 200, 100}));
     // 1 per line: z, x, then y.
     threeCheapest.quantityLimit = 1;
-    QCOMPARE(applyDiscount(amountOff(100, {threeCheapest}), orderOf({y, x, z})).lineDiscounts, (QList<qint64>{100, 100, 100}));
+    QCOMPARE(applyDiscount(amountDiscount(100, {threeCheapest}), orderOf({y, x, z})).lineDiscounts, (QList<qint64>{100, 100, 100}));
     threeCheapest.aggregatedQuantityLimit = 2;
-    QCOMPARE(applyDiscount(amountOff(100, {threeCheapest}), orderOf({y, z, x})).lineDiscounts, (QList<qint64>{0, 100, 100}));
+    QCOMPARE(applyDiscount(amountDiscount(100, {threeCheapest}), orderOf({y, z, x})).lineDiscounts, (QList<qint64>{0, 100, 100}));
 }
 
 void TestDiscount::describe_data()
@@ -542,16 +542,16 @@ void TestDiscount::describe_data()
     QTest::addColumn<Discount>("discount");
     QTest::addColumn<QString>("text");
 
-    QTest::newRow("percent with cap") << percentOff(10, 5000) << u"10% off (at most 50.00)"_s;
-    QTest::newRow("fractional percent") << percentOff(12.5) << u"12.5% off"_s;
-    QTest::newRow("two-decimal percent") << percentOff(33.33) << u"33.33% off"_s;
-    QTest::newRow("percent on items") << percentOff(20, 0, {dogFood()}) << u"20% off each Dog Food item"_s;
-    QTest::newRow("amount") << amountOff(123456) << u"1,234.56 off"_s;
-    QTest::newRow("amount on items") << amountOff(500, {dogFood()}) << u"5.00 off each Dog Food item"_s;
-    QTest::newRow("amount on every item") << amountOff(500, {}, true) << u"5.00 off each item"_s;
-    QTest::newRow("cheapest") << amountOff(500, {dogFood(ItemEffect::Cheapest)}) << u"5.00 off the cheapest Dog Food item"_s;
-    QTest::newRow("3 cheapest") << amountOff(500, {dogFood(ItemEffect::Cheapest, 0, 3)}) << u"5.00 off the 3 cheapest Dog Food items"_s;
-    QTest::newRow("capped every") << amountOff(500, {dogFood(ItemEffect::Every, 2, 4)})
+    QTest::newRow("percent with cap") << percentDiscount(10, 5000) << u"10% off (at most 50.00)"_s;
+    QTest::newRow("fractional percent") << percentDiscount(12.5) << u"12.5% off"_s;
+    QTest::newRow("two-decimal percent") << percentDiscount(33.33) << u"33.33% off"_s;
+    QTest::newRow("percent on items") << percentDiscount(20, 0, {dogFood()}) << u"20% off each Dog Food item"_s;
+    QTest::newRow("amount") << amountDiscount(123456) << u"1,234.56 off"_s;
+    QTest::newRow("amount on items") << amountDiscount(500, {dogFood()}) << u"5.00 off each Dog Food item"_s;
+    QTest::newRow("amount on every item") << amountDiscount(500, {}, true) << u"5.00 off each item"_s;
+    QTest::newRow("cheapest") << amountDiscount(500, {dogFood(ItemEffect::Cheapest)}) << u"5.00 off the cheapest Dog Food item"_s;
+    QTest::newRow("3 cheapest") << amountDiscount(500, {dogFood(ItemEffect::Cheapest, 0, 3)}) << u"5.00 off the 3 cheapest Dog Food items"_s;
+    QTest::newRow("capped every") << amountDiscount(500, {dogFood(ItemEffect::Every, 2, 4)})
                                   << u"5.00 off each Dog Food item (at most 2 per line, at most 4 in all)"_s;
     QTest::newRow("fixed order") << fixedAt(2000) << u"the order for 20.00"_s;
     QTest::newRow("fixed most expensive") << fixedAt(600, {target(ItemTarget::Object::Sku, u"sku_1"_s, ItemEffect::MostExpensive)})
@@ -559,7 +559,7 @@ void TestDiscount::describe_data()
     QTest::newRow("one free unit") << unitDiscount(1, u"sku_1"_s) << u"1 free unit of sku_1"_s;
     QTest::newRow("free units added") << unitDiscount(3, u"sku_1"_s, DiscountEffect::AddNewItems) << u"3 free units of sku_1 added to the cart"_s;
     QTest::newRow("shipping") << shippingOff() << u"free shipping"_s;
-    QTest::newRow("amount plus shipping") << withFreeShipping(amountOff(2000)) << u"20.00 off plus free shipping"_s;
+    QTest::newRow("amount plus shipping") << withFreeShipping(amountDiscount(2000)) << u"20.00 off plus free shipping"_s;
 }
 
 void TestDiscount::describe()

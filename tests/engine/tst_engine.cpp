@@ -41,33 +41,10 @@ constexpr int CatalogueSkus = 15;
 
 Eligibility rule(const QString &text, const QString &message)
 {
-    auto parsed = Rules::parse(text);
-    if (!parsed)
-        qFatal("test rule %s: %s", qPrintable(text), qPrintable(parsed.error().toString()));
-    auto checked = Rules::check(parsed.value());
-    if (!checked)
-        qFatal("test rule %s: %s", qPrintable(text), qPrintable(checked.error().toString()));
-    Eligibility e;
-    e.rule = checked.value();
-    e.errorMessage = message;
-    return e;
-}
-
-Discount amountOff(qint64 cents)
-{
-    Discount d;
-    d.type = DiscountType::Amount;
-    d.amountOff = cents;
-    return d;
-}
-
-Discount percentOff(double percent, qint64 cap = 0)
-{
-    Discount d;
-    d.type = DiscountType::Percent;
-    d.percentOff = percent;
-    d.amountLimit = cap;
-    return d;
+    auto eligibility = eligibilityFromText(text, message);
+    if (!eligibility)
+        qFatal("test rule %s: %s", qPrintable(text), qPrintable(eligibility.error().toString()));
+    return eligibility.value();
 }
 
 Campaign coupon(const QString &id, const QString &code, const Discount &discount)
