@@ -5,6 +5,8 @@
 #include "testsupport.h"
 
 #include "common/ids.h"
+#include "engine/campaignjson.h"
+#include "engine/democampaigns.h"
 #include "engine/engine.h"
 #include "rules/syntax.h"
 #include "rules/typecheck.h"
@@ -13,6 +15,8 @@
 #include "store/workspace.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QDateTime>
 #include <QProcess>
 #include <QRandomGenerator>
@@ -200,6 +204,9 @@ private slots:
     void orderIndependence();
     void explainTrace();
     void linesNotInTheCatalogue();
+    void lifecycleIsAudited();
+    void storeRefusesWhatCannotBeReadBack();
+    void demoCampaignsAreValid();
 
 private:
     qint64 addCustomer(const QString &sourceId, const QString &country = u"IE"_s);
@@ -1425,6 +1432,85 @@ void TestEngine::linesNotInTheCatalogue()
     QCOMPARE(v.order.items[2].category, Categories[3]);
     QCOMPARE(v.amount(), 5300);
     QCOMPARE(v.totalDiscount(), 530);
+}
+
+// --- lifecycle, audit, the demo --------------------------------------------------
+
+// draft → active ⇄ paused → ended → archived; activation validates; every change is
+// in the audit log with the campaign before and after.
+void TestEngine::lifecycleIsAudited()
+{
+    Store::CampaignStore &store = m_engine->store();
+    Campaign draft = coupon(u"camp_life"_s, u"LIFE"_s, percentOff(0));
+    draft.status = CampaignStatus::Draft;
+    QCOMPARE(save({draft}), QString()); // a draft may be incomplete
+    auto refused = store.setStatus(u"camp_life"_s, CampaignStatus::Active, u"tester"_s);
+    QVERIFY(!refused.ok());
+    QVERIFY2(refused.error().message.startsWith(u"cannot activate"_s), qPrintable(refused.error().toString()));
+    QVERIFY2(refused.error().where.contains(u"percent_off"_s), qPrintable(refused.error().toString()));
+
+    draft.discount = percentOff(20);
+    QCOMPARE(save({draft}), QString());
+    for (CampaignStatus step : {CampaignStatus::Active, CampaignStatus::Paused, CampaignStatus::Active,
+                                CampaignStatus::Ended, CampaignStatus::Archived}) {
+        auto moved = store.setStatus(u"camp_life"_s, step, u"tester"_s);
+        PD_VERIFY_OK(moved);
+        QCOMPARE(moved.value().status, step);
+    }
+    auto back = store.setStatus(u"camp_life"_s, CampaignStatus::Active, u"tester"_s);
+    QVERIFY(!back.ok());
+    QVERIFY2(back.error().message.contains(u"archived"_s), qPrintable(back.error().toString()));
+
+    auto audit = select(*m_connection, u"SELECT action, actor, before, after FROM audit_log WHERE entity_type = 'campaign' "
+                                       "AND entity_id = 'camp_life' ORDER BY id"_s);
+    PD_VERIFY_OK(audit);
+    // created by save(), updated by the second save, then five status steps
+    QCOMPARE(audit.value().size(), 7);
+    QCOMPARE(audit.value().constFirst().value(0).toString(), u"create"_s);
+    QVERIFY(audit.value().constFirst().value(2).isNull());
+    const QStringList statuses = {u"draft"_s, u"active"_s, u"paused"_s, u"active"_s, u"ended"_s, u"archived"_s};
+    for (int i = 2; i < 7; ++i) {
+        const Rows &rows = audit.value();
+        const QJsonObject before = QJsonDocument::fromJson(rows[i].value(2).toByteArray()).object();
+        const QJsonObject after = QJsonDocument::fromJson(rows[i].value(3).toByteArray()).object();
+        QCOMPARE(rows[i].value(0).toString(), u"update"_s);
+        QCOMPARE(rows[i].value(1).toString(), u"tester"_s);
+        QCOMPARE(before.value(u"status").toString(), statuses[i - 2]);
+        QCOMPARE(after.value(u"status").toString(), statuses[i - 1]);
+    }
+    // A paused or archived campaign's code is refused as disabled.
+    Request request = makeRequest(customer(m_alice), {line(u"sku_1"_s, 1, 3000)}, {voucher(u"LIFE"_s)});
+    ENGINE_OK(result, m_engine->validate(request));
+    QCOMPARE(result.inapplicable.value(0).failureKey, u"voucher_disabled"_s);
+}
+
+// A campaign that would not read back (a bad zone) is refused, not stored: one such
+// row would stop every engine from loading campaigns.
+void TestEngine::storeRefusesWhatCannotBeReadBack()
+{
+    Campaign broken = coupon(u"camp_broken"_s, u"BROKEN"_s, amountOff(500));
+    broken.timezone = u"Mars/Olympus_Mons"_s;
+    auto saved = m_engine->store().saveCampaign(broken, u"tester"_s);
+    QVERIFY(!saved.ok());
+    QVERIFY2(saved.error().toString().contains(u"timezone"_s), qPrintable(saved.error().toString()));
+    QCOMPARE(number(u"SELECT count(*) FROM campaigns"_s), 0);
+    QCOMPARE(save({coupon(u"camp_fine"_s, u"FINE"_s, amountOff(500))}), QString());
+}
+
+// The demo's campaigns are valid, and every rule with a message has a rule behind it
+// (the demo builds them from fixed text, so a typo must fail here, not pass silently).
+void TestEngine::demoCampaignsAreValid()
+{
+    const QList<Campaign> campaigns = demoCampaigns(QDate(2026, 11, 1));
+    QVERIFY(campaigns.size() >= 15);
+    for (const Campaign &c : campaigns) {
+        const Status valid = validateCampaign(c);
+        QVERIFY2(valid.ok(), qPrintable(c.id + u": "_s + (valid.ok() ? QString() : valid.error().toString())));
+        QVERIFY2(c.eligibility.errorMessage.isEmpty() || c.eligibility.rule, qPrintable(c.id));
+        for (const Tier &t : c.tiers)
+            QVERIFY2(t.eligibility.errorMessage.isEmpty() || t.eligibility.rule, qPrintable(t.id));
+    }
+    QCOMPARE(save(campaigns), QString());
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

@@ -6,6 +6,7 @@
 
 #include "store/schema.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -50,6 +51,8 @@ private slots:
     void forceReplacesOnlyAWorkspace();
     void badOptionsWithForceKeepTheOldWorkspace_data();
     void badOptionsWithForceKeepTheOldWorkspace();
+    void campaignsImportAndExportRoundTrip();
+    void campaignsImportIsAllOrNothing();
 
 private:
     QString path(const QString &name) const { return m_dir.filePath(name); }
@@ -352,6 +355,76 @@ void TestCli::killedInitLeavesNoWorkspace()
     QCOMPARE(info.value(u"kind").toString(), u"sandbox"_s);
     RUN_CLI_JSON(check, {u"check"_s, u"-w"_s, target});
     QCOMPARE(check.value(u"ok").toBool(), true);
+}
+
+namespace {
+
+// The golden campaign files of the engine tests.
+QDir campaignExamples()
+{
+    return QDir(QFileInfo(QString::fromUtf8(__FILE__)).dir().filePath(u"../engine/data/campaigns"_s));
+}
+
+QJsonObject withoutTimes(QJsonObject campaign)
+{
+    campaign.remove(u"created_at"_s);
+    campaign.remove(u"updated_at"_s);
+    return campaign;
+}
+
+} // namespace
+
+// Campaign files go in and come out the same (times aside), one file per campaign.
+void TestCli::campaignsImportAndExportRoundTrip()
+{
+    const QString workspace = path(u"campaigns.promodesk"_s);
+    RUN_CLI_JSON(created, {u"init"_s, u"-w"_s, workspace});
+    const QDir examples = campaignExamples();
+    QStringList files;
+    for (const QString &name : examples.entryList({u"*.json"_s}, QDir::Files, QDir::Name))
+        files << examples.filePath(name);
+    QVERIFY2(files.size() >= 5, qPrintable(examples.path()));
+    RUN_CLI_JSON(imported, QStringList{u"campaigns"_s, u"import"_s, u"-w"_s, workspace} + files);
+    QCOMPARE(imported.value(u"imported").toArray().size(), files.size());
+
+    const QString out = path(u"exported"_s);
+    RUN_CLI_JSON(exported, {u"campaigns"_s, u"export"_s, u"-w"_s, workspace, u"--output"_s, out});
+    QCOMPARE(exported.value(u"exported").toArray().size(), files.size());
+    for (const QString &file : files) {
+        QFile original(file);
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        const QJsonObject expected = QJsonDocument::fromJson(original.readAll()).object();
+        QFile written(QDir(out).filePath(expected.value(u"id").toString() + u".json"_s));
+        QVERIFY2(written.open(QIODevice::ReadOnly), qPrintable(written.fileName()));
+        const QByteArray text = written.readAll();
+        QVERIFY2(text.endsWith('\n'), qPrintable(written.fileName()));
+        QCOMPARE(withoutTimes(QJsonDocument::fromJson(text).object()), withoutTimes(expected));
+    }
+    RUN_CLI_JSON(list, {u"campaigns"_s, u"list"_s, u"-w"_s, workspace});
+    QCOMPARE(list.value(u"campaigns").toArray().size(), files.size());
+}
+
+// One bad file among good ones: nothing is imported, and the error names the file
+// and the field.
+void TestCli::campaignsImportIsAllOrNothing()
+{
+    const QString workspace = path(u"all-or-nothing.promodesk"_s);
+    RUN_CLI_JSON(created, {u"init"_s, u"-w"_s, workspace});
+    const QString bad = path(u"bad-campaign.json"_s);
+    {
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"name": "Broken", "campaign_type": "DISCOUNT_COUPONS", "status": "draft",
+                      "discount": {"type": "PERCENT", "percent_off": 150}})");
+    }
+    const QString good = campaignExamples().filePath(u"coupon.json"_s);
+    RUN_CLI(run, {u"campaigns"_s, u"import"_s, u"-w"_s, workspace, good, bad});
+    QCOMPARE(run.exitCode, 2);
+    const QString error = QString::fromUtf8(run.err).trimmed();
+    QVERIFY2(error.contains(u"bad-campaign.json"_s) && error.contains(u"discount.percent_off"_s), qPrintable(error));
+    QCOMPARE(error.count(u'\n'), 0);
+    RUN_CLI_JSON(list, {u"campaigns"_s, u"list"_s, u"-w"_s, workspace});
+    QCOMPARE(list.value(u"campaigns").toArray().size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
