@@ -287,6 +287,7 @@ private slots:
     void stPatricksQualifyAndRedeem();
     void stPatricksRefusals_data();
     void stPatricksRefusals();
+    void countersEqualTheRedemptions();
 
     void rollbackMakesComebackRedeemableAgain();
     void workspacePassesCheck();
@@ -903,6 +904,53 @@ void TestScenarios::everyExampleIsSent()
         names << example.first;
     QCOMPARE(m_sent, QSet<QString>(names.begin(), names.end()));
     QCOMPARE(QDir(examplesDir()).entryList({u"*.json"_s}, QDir::Files, QDir::Name), names);
+}
+
+// Whatever the history (the demo's year of attempts, then the scenarios above): every
+// counter the engine keeps equals a recount of the redemption rows.
+void TestScenarios::countersEqualTheRedemptions()
+{
+    auto connection = openConnection(m_workspace);
+    QVERIFY(connection);
+    struct Check
+    {
+        const char *what;
+        const char *sql; // rows that disagree
+    };
+    const Check checks[] = {
+        {"codes.redeemed_quantity",
+         "SELECT c.code, c.redeemed_quantity, (SELECT count(*) FROM redemptions AS r WHERE r.code_id = c.id "
+         "AND r.object = 'redemption' AND r.result = 'SUCCESS') AS n FROM codes AS c WHERE c.redeemed_quantity <> n"},
+        {"gift balances",
+         "SELECT c.code, c.gift_balance, 5000 - (SELECT ifnull(sum(r.gift_amount), 0) FROM redemptions AS r "
+         "WHERE r.code_id = c.id AND r.object = 'redemption' AND r.result = 'SUCCESS') AS left FROM codes AS c "
+         "WHERE c.campaign_id = 'camp_gift_cards' AND c.gift_balance <> left"},
+        {"campaign_usage all-time rows",
+         "SELECT u.campaign_id, u.redemptions, u.discount FROM campaign_usage AS u WHERE u.day = '' AND "
+         "(u.redemptions, u.discount) <> (SELECT count(*), ifnull(sum(r.discount_amount + r.gift_amount), 0) "
+         "FROM redemptions AS r WHERE r.campaign_id = u.campaign_id AND r.object = 'redemption' "
+         "AND r.result = 'SUCCESS')"},
+        {"campaign_usage days add up",
+         "SELECT u.campaign_id FROM campaign_usage AS u WHERE u.day = '' AND (u.redemptions, u.discount) <> "
+         "(SELECT sum(d.redemptions), sum(d.discount) FROM campaign_usage AS d WHERE d.campaign_id = u.campaign_id "
+         "AND d.day <> '')"},
+        {"a rollback row for every rolled-back redemption",
+         "SELECT r.id FROM redemptions AS r WHERE r.result = 'ROLLED_BACK' AND (SELECT count(*) FROM redemptions AS b "
+         "WHERE b.rollback_of = r.id AND b.object = 'redemption_rollback') <> 1"},
+        {"failures carry a key",
+         "SELECT id FROM redemptions WHERE result = 'FAILURE' AND (failure_code IS NULL OR failure_message IS NULL)"},
+    };
+    for (const Check &check : checks) {
+        auto rows = select(*connection, QString::fromUtf8(check.sql));
+        PD_VERIFY_OK(rows);
+        QVERIFY2(rows.value().isEmpty(), qPrintable(u"%1: %2 rows disagree, first: %3"_s.arg(QString::fromUtf8(check.what))
+                                                        .arg(rows.value().size())
+                                                        .arg(rows.value().isEmpty() ? QString() : rows.value()[0].value(0).toString())));
+    }
+    // The history is there to be checked: successes, failures and rollbacks.
+    auto kinds = scalar(*connection, u"SELECT count(DISTINCT result) FROM redemptions"_s);
+    PD_VERIFY_OK(kinds);
+    QCOMPARE(kinds.value().toInt(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestScenarios)
