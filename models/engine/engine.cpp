@@ -414,7 +414,7 @@ Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualify
     v.order = request.order;
     completeOrder(v.order);
 
-    qint64 customerId = 0;
+    qint64 &customerId = v.customerKey;
     auto customer = customerFacts(request, customerId);
     if (!customer)
         return customer.error();
@@ -722,13 +722,13 @@ Status CampaignEngine::commitBatch()
 // change until the commit: N concurrent redeemers of a limit-K code give exactly K.
 Status CampaignEngine::beginWrite()
 {
-    return m_connection.exec(m_batch ? QStringLiteral("SAVEPOINT engine_write") : QStringLiteral("BEGIN IMMEDIATE"));
+    return m_batch ? m_store->execPrepared("SAVEPOINT engine_write") : m_connection.exec(QStringLiteral("BEGIN IMMEDIATE"));
 }
 
 Status CampaignEngine::endWrite()
 {
     if (m_batch)
-        return m_connection.exec(QStringLiteral("RELEASE engine_write"));
+        return m_store->execPrepared("RELEASE engine_write");
     if (Status s = m_connection.commit(); !s) {
         m_connection.rollback();
         return s;
@@ -784,13 +784,7 @@ Result<Validation> CampaignEngine::redeem(const Request &request)
     if (!evaluated)
         return evaluated.error();
     Validation v = std::move(evaluated).value();
-    qint64 customerId = 0;
-    if (!request.customer.isEmpty()) {
-        auto found = m_store->findCustomer(request.customer);
-        if (!found)
-            return found.error();
-        customerId = found.value().value_or(0);
-    }
+    const qint64 customerId = v.customerKey;
     Store::RedemptionRecord base;
     base.createdAt = v.now;
     base.customerId = customerId;

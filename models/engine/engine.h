@@ -80,6 +80,7 @@ struct Validation
     qint64 shippingDiscount = 0;
     qint64 giftCredits = 0;
     qint64 now = 0;
+    qint64 customerKey = 0;               // the workspace's customer (cust_N's N), 0 = a guest
 
     qint64 amount() const { return order.itemsAmount(); }
     qint64 totalDiscount() const { return itemsDiscount + shippingDiscount; }

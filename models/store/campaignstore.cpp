@@ -66,6 +66,15 @@ QSqlQuery &CampaignStore::prepared(const char *sql)
     return *it.value();
 }
 
+Status CampaignStore::execPrepared(const char *sql)
+{
+    QSqlQuery &q = prepared(sql);
+    if (!q.exec())
+        return sqlError(q, QString::fromUtf8(sql));
+    q.finish();
+    return {};
+}
+
 // --- campaigns ---------------------------------------------------------------
 
 Result<qint64> CampaignStore::campaignsVersion()

@@ -84,6 +84,8 @@ public:
     ~CampaignStore();
 
     Connection &connection() { return m_connection; }
+    // A statement without values (savepoints), prepared once per store.
+    Status execPrepared(const char *sql);
 
     // --- campaigns ---
     // Bumped by every campaign change, so engines can cache parsed campaigns.
