@@ -371,7 +371,13 @@ Status CampaignEngine::checkCandidate(Candidate &c, Rules::Facts &facts, qint64 
         // Rules read time.* and anniversaries in the campaign's zone.
         if (facts.zone != c.cached->zone)
             facts.zone = c.cached->zone;
-        if (Rules::matches(*eligibility->rule, facts))
+        // A promotion's own rule is the same for each of its tiers: evaluate it once.
+        const bool campaignRule = eligibility == &campaign.eligibility;
+        const auto known = campaignRule ? m_campaignRules.constFind(c.cached) : m_campaignRules.constEnd();
+        const bool passed = known != m_campaignRules.constEnd() ? *known : Rules::matches(*eligibility->rule, facts);
+        if (campaignRule)
+            m_campaignRules.insert(c.cached, passed);
+        if (passed)
             continue;
         bool orderFailed = scope.order && !scope.customer;
         if (scope.order && scope.customer) {
@@ -436,6 +442,7 @@ Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualify
                                 Rules::Value::string(it.value().isString() ? it.value().toString()
                                                                            : it.value().toVariant().toString()));
 
+    m_campaignRules.clear();
     // Reused between requests: qualify builds hundreds of candidates each time.
     std::vector<Candidate> &candidates = m_candidates;
     candidates.clear();

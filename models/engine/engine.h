@@ -143,6 +143,7 @@ private:
     std::unique_ptr<Cached> m_cache;
     bool m_batch = false;
     std::vector<Candidate> m_candidates;
+    QHash<const void *, bool> m_campaignRules; // per request: whether a campaign's own rule held
 };
 
 // The local calendar day of `at` in `zone`, "YYYY-MM-DD" — the key of campaign_usage.
