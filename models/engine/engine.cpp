@@ -145,7 +145,7 @@ Status CampaignEngine::refresh()
     fresh->stacking = stacking.value();
     fresh->codeCase = codeCase.value();
     fresh->catalogueLoaded = m_cache->catalogueLoaded;
-    fresh->catalogue = std::move(m_cache->catalogue);
+    fresh->catalogue = m_cache->catalogue; // shared, not moved: a failed reload keeps the old cache whole
     for (Campaign &campaign : campaigns.value()) {
         CachedCampaign c;
         c.zone = campaign.zone();
