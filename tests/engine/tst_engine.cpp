@@ -207,6 +207,7 @@ private slots:
     void lifecycleIsAudited();
     void storeRefusesWhatCannotBeReadBack();
     void demoCampaignsAreValid();
+    void unlimitedCampaignsKeepNoCounter();
 
 private:
     qint64 addCustomer(const QString &sourceId, const QString &country = u"IE"_s);
@@ -1511,6 +1512,22 @@ void TestEngine::demoCampaignsAreValid()
             QVERIFY2(t.eligibility.errorMessage.isEmpty() || t.eligibility.rule, qPrintable(t.id));
     }
     QCOMPARE(save(campaigns), QString());
+}
+
+// A campaign without a per-campaign limit or budget never writes a shared counter
+// row (concurrent redeemers of it contend on nothing but the insert); a limited one does.
+void TestEngine::unlimitedCampaignsKeepNoCounter()
+{
+    Campaign open = coupon(u"camp_open"_s, u"OPEN"_s, amountOff(300));
+    Campaign budgeted = coupon(u"camp_budgeted"_s, u"BUDGETED"_s, amountOff(300));
+    budgeted.limits.budgetDiscount = 100000;
+    QCOMPARE(save({open, budgeted}), QString());
+    for (const QString &code : {u"OPEN"_s, u"BUDGETED"_s}) {
+        const QString ok = redeemOk(makeRequest(customer(m_alice), {line(u"sku_1"_s, 1, 3000)}, {voucher(code)}));
+        QVERIFY2(ok.isEmpty(), qPrintable(ok));
+    }
+    QCOMPARE(number(u"SELECT count(*) FROM campaign_usage WHERE campaign_id = 'camp_open'"_s), 0);
+    QCOMPARE(number(u"SELECT discount FROM campaign_usage WHERE campaign_id = 'camp_budgeted' AND day = ''"_s), 300);
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

@@ -80,6 +80,17 @@ void TestCli::helpPrintsUsage_data()
     QTest::newRow("init --help") << QStringList{u"init"_s, u"--help"_s} << u"--demo"_s;
     QTest::newRow("info --help") << QStringList{u"info"_s, u"--help"_s} << u"--workspace"_s;
     QTest::newRow("check --help") << QStringList{u"check"_s, u"-h"_s} << u"--workspace"_s;
+    QTest::newRow("usage lists redeem") << QStringList{u"--help"_s} << u"redeem"_s;
+    QTest::newRow("qualify --help") << QStringList{u"qualify"_s, u"--help"_s} << u"--explain"_s;
+    QTest::newRow("validate --help") << QStringList{u"validate"_s, u"--help"_s} << u"--now"_s;
+    QTest::newRow("redeem --help") << QStringList{u"redeem"_s, u"--help"_s} << u"--request"_s;
+    QTest::newRow("rollback --help") << QStringList{u"rollback"_s, u"--help"_s} << u"redemption_id"_s;
+    QTest::newRow("campaigns --help") << QStringList{u"campaigns"_s, u"--help"_s} << u"import"_s;
+    QTest::newRow("campaigns import --help") << QStringList{u"campaigns"_s, u"import"_s, u"--help"_s} << u"all or none"_s;
+    QTest::newRow("campaigns export --help") << QStringList{u"campaigns"_s, u"export"_s, u"--help"_s} << u"--output"_s;
+    QTest::newRow("campaigns status --help") << QStringList{u"campaigns"_s, u"status"_s, u"--help"_s} << u"--status"_s;
+    QTest::newRow("codes generate --help") << QStringList{u"codes"_s, u"generate"_s, u"--help"_s} << u"--count"_s;
+    QTest::newRow("codes publish --help") << QStringList{u"codes"_s, u"publish"_s, u"--help"_s} << u"--customer"_s;
 }
 
 void TestCli::helpPrintsUsage()
