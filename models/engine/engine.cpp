@@ -859,8 +859,21 @@ Result<Validation> CampaignEngine::redeem(const Request &request)
                     return s.error();
             }
         }
-        for (RedeemableResult &r : v.applicable)
+        // The response then shows what happened: nothing taken off, the ones that
+        // would have applied skipped.
+        for (RedeemableResult &r : v.applicable) {
             r.outcome = Outcome::Skipped;
+            r.failureKey = QStringLiteral("not_redeemed");
+            r.message = QStringLiteral("nothing is redeemed when another redeemable of the request is refused");
+            r.applied = {};
+            r.giftCredits = 0;
+            v.skipped.append(std::move(r));
+        }
+        v.applicable.clear();
+        v.order.items.resize(v.order.items.size() - v.addedItems.size());
+        v.addedItems.clear();
+        v.lineDiscounts = QList<qint64>(v.order.items.size(), 0);
+        v.itemsDiscount = v.shippingDiscount = v.giftCredits = 0;
     }
     rollbackGuard.dismiss();
     if (Status s = endWrite(); !s)

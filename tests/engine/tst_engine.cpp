@@ -661,7 +661,10 @@ void TestEngine::stackingRefusalIsRecorded()
     }
     ENGINE_OK(result, m_engine->redeem(makeRequest(customer(m_alice), {line(u"sku_1"_s, 1, 9000)}, requested)));
     QVERIFY2(!result.valid, qPrintable(describe(result)));
-    QCOMPARE(result.skipped.size(), 1);
+    // One refused by stacking, and the one that would have applied, not redeemed.
+    QCOMPARE(result.skipped.size(), 2);
+    QVERIFY(result.applicable.isEmpty());
+    QCOMPARE(result.totalDiscount(), 0);
     QCOMPARE(number(u"SELECT count(*) FROM redemptions WHERE result = 'SUCCESS'"_s), 0);
     // DESIGN.md: "Every attempt is recorded". A refused request must leave its failure.
     QVERIFY2(number(u"SELECT count(*) FROM redemptions WHERE result = 'FAILURE'"_s) >= 1,
