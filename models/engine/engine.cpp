@@ -313,7 +313,6 @@ Status CampaignEngine::checkCandidate(Candidate &c, Rules::Facts &facts, qint64 
     r.campaignType = campaign.type;
     r.category = campaign.category;
     r.priority = campaign.priority;
-    r.discount = c.discount();
     if (c.tier) {
         r.tierId = c.tier->id;
         r.tierName = c.tier->name;
@@ -661,10 +660,15 @@ void CampaignEngine::stack(std::vector<Candidate> &candidates, Validation &v, bo
             c->result.giftBalance = c->code->giftBalance.value_or(0) - credits;
             v.giftCredits += credits;
         } else {
-            Order current = working;
-            current.shipping = shippingLeft;
             // The first discount sees the clean cart: what the ranking computed.
-            AppliedDiscount result = untouched ? std::move(c->rankApplied) : applyDiscount(c->discount(), current, taken, lookup);
+            AppliedDiscount result;
+            if (untouched) {
+                result = std::move(c->rankApplied);
+            } else {
+                Order current = working;
+                current.shipping = shippingLeft;
+                result = applyDiscount(c->discount(), current, taken, lookup);
+            }
             if (!result.applicable) {
                 skip(c, QStringLiteral("nothing_left_to_discount"),
                      QStringLiteral("the incentives before it leave nothing for it to take off: %1").arg(result.message));
@@ -679,7 +683,7 @@ void CampaignEngine::stack(std::vector<Candidate> &candidates, Validation &v, bo
                 v.inapplicable.append(std::move(c->result));
                 continue;
             }
-            const int base = int(current.items.size());
+            const int base = int(taken.size());
             for (int i = 0; i < base; ++i)
                 taken[i] += result.lineDiscounts.value(i);
             for (int i = 0; i < result.addedItems.size(); ++i) {
@@ -689,6 +693,7 @@ void CampaignEngine::stack(std::vector<Candidate> &candidates, Validation &v, bo
             untouched = false;
             shippingLeft -= result.shippingDiscount;
             v.shippingDiscount += result.shippingDiscount;
+            c->result.discount = c->discount(); // only the applied ones show their discount
             c->result.applied = result;
             v.addedItems += result.addedItems;
         }
