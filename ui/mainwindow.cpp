@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "dialogs/newworkspacedialog.h"
+#include "pages/campaignspage.h"
 #include "pages/customerspage.h"
 #include "pages/dashboardpage.h"
 #include "pages/plannedpage.h"
@@ -65,12 +66,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
                                tr("Segments group customers by rules (country, spend, last order, events…) and keep "
                                   "their membership current. The segment builder is not built yet."),
                                this),
-               new PlannedPage(tr("Campaigns"), tr("The campaign editor is not built yet"),
-                               tr("Coupons, cart promotions, gift cards and referral programmes, with rules, limits, "
-                                  "budgets and schedules, run by the campaign engine. Until the editor is here, the "
-                                  "command line manages them: promodesk-cli campaigns list | export | import | status "
-                                  "(docs/campaigns.md). The status bar counts this workspace's campaigns."),
-                               this),
+               new CampaignsPage(this),
                new PlannedPage(tr("Experiments"), tr("No experiments yet"),
                                tr("A/B tests compare incentives on real customers with sound statistics. "
                                   "Experiments are not built yet."),
