@@ -37,12 +37,7 @@ Result<std::unique_ptr<Connection>> openWorkspace(const QString &path)
     auto info = Workspace::open(path);
     if (!info)
         return info.error();
-    auto connection = Connection::open(path, Connection::Access::ReadWrite);
-    if (!connection)
-        return connection.error();
-    if (Status s = Workspace::configureForWriting(*connection.value()); !s)
-        return s.error();
-    return connection;
+    return Workspace::openForWriting(path);
 }
 
 Result<QJsonObject> readJsonObject(const QString &file)

@@ -41,16 +41,6 @@ Result<T> inTransaction(Connection &connection, Fn fn)
     return result;
 }
 
-Result<std::unique_ptr<Connection>> openForWriting(const QString &path)
-{
-    auto connection = Connection::open(path, Connection::Access::ReadWrite);
-    if (!connection)
-        return connection.error();
-    if (Status s = Workspace::configureForWriting(*connection.value()); !s)
-        return s.error();
-    return connection;
-}
-
 QString campaignLabel(const Engine::Campaign &campaign)
 {
     return campaign.name.isEmpty() ? campaign.id : QStringLiteral("“%1”").arg(campaign.name);
@@ -190,7 +180,7 @@ QFuture<Result<QList<Engine::Campaign>>> setStatuses(const QString &path, const 
                                                      Engine::CampaignStatus status, const QString &actor)
 {
     return QtConcurrent::run([=]() -> Result<QList<Engine::Campaign>> {
-        auto connection = openForWriting(path);
+        auto connection = Workspace::openForWriting(path);
         if (!connection)
             return connection.error();
         return setCampaignStatuses(*connection.value(), campaignIds, status, actor);
@@ -200,7 +190,7 @@ QFuture<Result<QList<Engine::Campaign>>> setStatuses(const QString &path, const 
 QFuture<Result<Engine::Campaign>> duplicate(const QString &path, const QString &campaignId, const QString &actor)
 {
     return QtConcurrent::run([=]() -> Result<Engine::Campaign> {
-        auto connection = openForWriting(path);
+        auto connection = Workspace::openForWriting(path);
         if (!connection)
             return connection.error();
         return duplicateCampaign(*connection.value(), campaignId, actor);
@@ -234,7 +224,7 @@ QFuture<Result<QList<Engine::Campaign>>> importFiles(const QString &path, const 
             }
             campaigns.append(std::move(campaign).value());
         }
-        auto connection = openForWriting(path);
+        auto connection = Workspace::openForWriting(path);
         if (!connection)
             return connection.error();
         QStringList names;

@@ -73,6 +73,16 @@ Status configureForWriting(Connection &connection)
     return connection.exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
 }
 
+Result<std::unique_ptr<Connection>> openForWriting(const QString &path)
+{
+    auto connection = Connection::open(path, Connection::Access::ReadWrite);
+    if (!connection)
+        return connection.error();
+    if (Status s = configureForWriting(*connection.value()); !s)
+        return s.error();
+    return connection;
+}
+
 Result<WorkspaceInfo> readInfo(Connection &connection)
 {
     WorkspaceInfo info;

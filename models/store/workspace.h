@@ -5,6 +5,8 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
+
 namespace PromoDesk::Store {
 
 class Connection;
@@ -55,6 +57,10 @@ Result<QList<TableCount>> counts(Connection &connection);
 // Sets WAL and a synchronous level that keeps every commit durable across a crash
 // of the process (WAL + NORMAL) for a read-write connection.
 Status configureForWriting(Connection &connection);
+
+// A read-write connection to a workspace that is already open (validated and
+// migrated), configured for writing.
+Result<std::unique_ptr<Connection>> openForWriting(const QString &path);
 
 } // namespace Workspace
 

@@ -78,17 +78,7 @@ CampaignsPage::CampaignsPage(QWidget *parent)
     actions->addStretch(1);
     actions->addWidget(m_busy);
 
-    m_search->setObjectName(QStringLiteral("campaignSearch"));
-    m_search->setPlaceholderText(tr("Search by name…"));
-    m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(260);
-    auto *focusSearch = new QAction(this);
-    focusSearch->setShortcut(QKeySequence::Find);
-    connect(focusSearch, &QAction::triggered, m_search, [this] {
-        m_search->setFocus();
-        m_search->selectAll();
-    });
-    addAction(focusSearch);
+    setUpSearch(m_search, QStringLiteral("campaignSearch"), tr("Search by name…"), 260);
     // Few rows, all in memory: filter as you type.
     connect(m_search, &QLineEdit::textChanged, m_filter, &CampaignFilterModel::setSearch);
 

@@ -29,17 +29,7 @@ CustomersPage::CustomersPage(QWidget *parent)
 {
     setObjectName(QStringLiteral("customersPage"));
 
-    m_search->setObjectName(QStringLiteral("customerSearch"));
-    m_search->setPlaceholderText(tr("Search by name, email, customer id or source id…"));
-    m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(320);
-    auto *focusSearch = new QAction(this);
-    focusSearch->setShortcut(QKeySequence::Find);
-    connect(focusSearch, &QAction::triggered, m_search, [this] {
-        m_search->setFocus();
-        m_search->selectAll();
-    });
-    addAction(focusSearch);
+    setUpSearch(m_search, QStringLiteral("customerSearch"), tr("Search by name, email, customer id or source id…"), 320);
 
     // Filter as you type, but query once typing pauses.
     m_searchDebounce->setSingleShot(true);
