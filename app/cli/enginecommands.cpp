@@ -9,6 +9,7 @@
 #include "engine/engine.h"
 #include "engine/requestjson.h"
 #include "rules/syntax.h"
+#include "store/campaignsummaries.h"
 #include "store/coderepository.h"
 #include "store/connection.h"
 #include "store/workspace.h"
@@ -156,22 +157,15 @@ int runCampaignsImport(const QStringList &arguments)
     auto connection = openWorkspace(parser.value(workspace));
     if (!connection)
         return fail(QStringLiteral("campaigns import: ") + connection.error().toString(), 2);
-    CampaignStore store(*connection.value());
-    if (Status s = connection.value()->exec(QStringLiteral("BEGIN IMMEDIATE")); !s)
-        return fail(QStringLiteral("campaigns import: ") + s.error().toString());
+    auto saved = importCampaigns(*connection.value(), campaigns, files, QStringLiteral("cli"));
+    if (!saved)
+        return fail(QStringLiteral("campaigns import: %1 (nothing imported)").arg(saved.error().toString()));
     QJsonArray imported;
-    for (int i = 0; i < campaigns.size(); ++i) {
-        auto saved = store.saveCampaign(campaigns[i], QStringLiteral("cli"));
-        if (!saved) {
-            connection.value()->rollback();
-            return fail(QStringLiteral("campaigns import: %1: %2 (nothing imported)").arg(files[i], saved.error().toString()));
-        }
-        imported.append(QJsonObject{{QStringLiteral("id"), saved.value().id},
-                                    {QStringLiteral("name"), saved.value().name},
+    for (int i = 0; i < saved.value().size(); ++i) {
+        imported.append(QJsonObject{{QStringLiteral("id"), saved.value()[i].id},
+                                    {QStringLiteral("name"), saved.value()[i].name},
                                     {QStringLiteral("file"), files[i]}});
     }
-    if (Status s = connection.value()->commit(); !s)
-        return fail(QStringLiteral("campaigns import: ") + s.error().toString());
     printJson({{QStringLiteral("imported"), imported}});
     return 0;
 }
