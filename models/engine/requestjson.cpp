@@ -37,8 +37,7 @@ Result<qint64> wholeNumber(const QJsonValue &value, const QString &where, const 
     if (value.isUndefined() || value.isNull())
         return fallback;
     if (!value.isDouble() || std::floor(value.toDouble()) != value.toDouble() || value.toDouble() < 0)
-        return Error{QStringLiteral("expected %1, got %2").arg(what, QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact)).mid(1).chopped(1)),
-                     where};
+        return Error{QStringLiteral("expected %1, got %2").arg(what, Rules::jsonText(value)), where};
     return value.toInteger();
 }
 
