@@ -6,7 +6,6 @@
 #include "rules/syntax.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QSet>
 
 #include <cmath>
