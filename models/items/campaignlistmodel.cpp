@@ -3,6 +3,7 @@
 #include "common/money.h"
 
 #include <QDateTime>
+#include <QFutureWatcher>
 #include <QLocale>
 #include <QTimeZone>
 
@@ -73,9 +74,14 @@ void CampaignListModel::launch()
     m_running = true;
     emit loadingChanged(true);
     m_future = Store::CampaignTasks::summaries(m_path);
-    m_future.then(this, [this, generation](const Result<QList<Store::CampaignSummary>> &result) {
-        onLoaded(generation, result);
+    // A watcher always reports through the event loop, even for a load that is done
+    // before this line: onLoaded never runs inside launch().
+    auto *watcher = new QFutureWatcher<Result<QList<Store::CampaignSummary>>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        onLoaded(generation, watcher->result());
     });
+    watcher->setFuture(m_future);
 }
 
 void CampaignListModel::onLoaded(quint64 generation, const Result<QList<Store::CampaignSummary>> &result)
