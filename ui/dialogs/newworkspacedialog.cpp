@@ -41,7 +41,8 @@ NewWorkspaceDialog::NewWorkspaceDialog(const QString &folder, QWidget *parent)
     m_demo->addItem(tr("Empty"));
     m_demo->addItem(tr("Demo data — small (5 000 members)"), int(Store::DemoSize::Small));
     m_demo->addItem(tr("Demo data — medium (100 000 members)"), int(Store::DemoSize::Medium));
-    m_demo->addItem(tr("Demo data — large (1 400 000 members, about a minute)"), int(Store::DemoSize::Large));
+    m_demo->addItem(tr("Demo data — large (1 400 000 members, a year of redemptions; about 5 minutes)"),
+                    int(Store::DemoSize::Large));
 
     m_problem->setStyleSheet(QStringLiteral("color: #b3261e;"));
     m_problem->setWordWrap(true);
