@@ -1,5 +1,6 @@
 #include "campaignspage.h"
 
+#include "dialogs/campaignhistorydialog.h"
 #include "items/campaignfiltermodel.h"
 #include "items/campaignlistmodel.h"
 #include "store/campaignsummaries.h"
@@ -75,6 +76,9 @@ CampaignsPage::CampaignsPage(QWidget *parent)
     actions->addSpacing(16);
     actions->addWidget(m_export);
     actions->addWidget(m_import);
+    m_history = button(QStringLiteral("campaignHistoryButton"), tr("History…"),
+                       tr("Who changed the selected campaign, when, and what"), this);
+    actions->addWidget(m_history);
     actions->addStretch(1);
     actions->addWidget(m_busy);
 
@@ -160,6 +164,14 @@ CampaignsPage::CampaignsPage(QWidget *parent)
             importFiles(files);
     };
     connect(m_import, &QPushButton::clicked, this, pickImportFiles);
+    connect(m_history, &QPushButton::clicked, this, [this] {
+        const QStringList ids = selectedIds();
+        if (!m_workspace || ids.size() != 1)
+            return;
+        auto *dialog = new CampaignHistoryDialog(m_workspace->path, ids.first(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
 
     connect(m_model, &CampaignListModel::loadingChanged, this, [this](bool loading) {
         m_busy->setVisible(loading || m_actionRunning);
@@ -344,6 +356,7 @@ void CampaignsPage::updateActions()
     m_archive->setEnabled(idle && allCan(CampaignStatus::Archived));
     m_export->setEnabled(idle && !statuses.isEmpty());
     m_import->setEnabled(idle);
+    m_history->setEnabled(m_workspace.has_value() && statuses.size() == 1);
 }
 
 void CampaignsPage::startAction()

@@ -83,6 +83,7 @@ private:
     QPushButton *m_archive;
     QPushButton *m_export;
     QPushButton *m_import;
+    QPushButton *m_history = nullptr;
     QLineEdit *m_search;
     QComboBox *m_statusFilter;
     QComboBox *m_typeFilter;
