@@ -119,6 +119,11 @@ CampaignEngine::CampaignEngine(Store::Connection &connection)
     : m_connection(connection), m_store(std::make_unique<Store::CampaignStore>(connection)),
       m_cache(std::make_unique<Cached>())
 {
+    // Free items a UNIT discount adds take their price from the cached catalogue.
+    m_skuLookup = [this](const QString &sku) -> std::optional<OrderItem> {
+        const auto it = m_cache->catalogue.skus.constFind(sku);
+        return it == m_cache->catalogue.skus.constEnd() ? std::nullopt : std::optional<OrderItem>(*it);
+    };
 }
 
 CampaignEngine::~CampaignEngine() = default;
@@ -320,6 +325,7 @@ Status CampaignEngine::checkCandidate(Candidate &c, Rules::Facts &facts, qint64 
     if (c.code) {
         r.codeId = c.code->id;
         r.code = c.code->code;
+        r.codeHolder = c.code->customerId;
     }
     r.outcome = Outcome::Applicable;
 
@@ -537,11 +543,7 @@ Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualify
         if (Status s = checkCandidate(c, facts, customerId, v.now, request); !s)
             return s.error();
         if (c.result.outcome == Outcome::Applicable && !c.isGift()) {
-            const SkuLookup lookup = [this](const QString &sku) -> std::optional<OrderItem> {
-                const auto it = m_cache->catalogue.skus.constFind(sku);
-                return it == m_cache->catalogue.skus.constEnd() ? std::nullopt : std::optional<OrderItem>(*it);
-            };
-            AppliedDiscount applied = applyDiscount(c.discount(), v.order, {}, lookup);
+            AppliedDiscount applied = applyDiscount(c.discount(), v.order, {}, m_skuLookup);
             if (!applied.applicable)
                 c.fail(QStringLiteral("order_rules_violated"), applied.message);
             c.rankDiscount = applied.total;
@@ -596,10 +598,6 @@ void CampaignEngine::stack(std::vector<Candidate> &candidates, Validation &v, bo
     });
 
     const Store::StackingRules &rules = m_cache->stacking;
-    const SkuLookup lookup = [this](const QString &sku) -> std::optional<OrderItem> {
-        const auto it = m_cache->catalogue.skus.constFind(sku);
-        return it == m_cache->catalogue.skus.constEnd() ? std::nullopt : std::optional<OrderItem>(*it);
-    };
     Order working = v.order;
     QList<qint64> taken(working.items.size(), 0);
     qint64 shippingLeft = working.shipping;
@@ -667,7 +665,7 @@ void CampaignEngine::stack(std::vector<Candidate> &candidates, Validation &v, bo
             } else {
                 Order current = working;
                 current.shipping = shippingLeft;
-                result = applyDiscount(c->discount(), current, taken, lookup);
+                result = applyDiscount(c->discount(), current, taken, m_skuLookup);
             }
             if (!result.applicable) {
                 skip(c, QStringLiteral("nothing_left_to_discount"),
@@ -820,11 +818,8 @@ Result<Validation> CampaignEngine::redeem(const Request &request)
         const auto at = m_cache->byId.constFind(r.campaignId);
         const CachedCampaign *cached = at == m_cache->byId.constEnd() ? nullptr : &m_cache->campaigns[size_t(*at)];
         if (success && cached && cached->campaign.type == CampaignType::Referral && r.codeId) {
-            auto code = m_store->findCode(r.code);
-            if (!code)
-                return code.error();
-            if (code.value() && code.value()->customerId) {
-                row.referrerId = code.value()->customerId;
+            if (r.codeHolder) {
+                row.referrerId = r.codeHolder;
                 const QString rewardId = cached->campaign.referral.rewardCampaignId;
                 const auto reward = m_cache->byId.constFind(rewardId);
                 if (!rewardId.isEmpty() && reward != m_cache->byId.constEnd()) {

@@ -60,6 +60,7 @@ struct RedeemableResult
     QString tierName;
     qint64 codeId = 0;
     QString code;
+    qint64 codeHolder = 0;    // the customer the code was published to (a referral's referrer), 0 = none
     Discount discount;
     AppliedDiscount applied;  // what it takes off, after the ones stacked before it
     qint64 giftCredits = 0;   // gift cards: credits spent
@@ -142,6 +143,7 @@ private:
     std::unique_ptr<Store::CampaignStore> m_store;
     std::unique_ptr<Cached> m_cache;
     bool m_batch = false;
+    SkuLookup m_skuLookup;
     std::vector<Candidate> m_candidates;
     QHash<const void *, bool> m_campaignRules; // per request: whether a campaign's own rule held
 };

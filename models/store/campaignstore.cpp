@@ -12,6 +12,11 @@
 #include <QUuid>
 #include <QVariant>
 
+// The columns codeFrom() reads, in its order (a literal, so statements stay literals).
+#define SELECT_CODES                                                                                          \
+    "SELECT id, code, campaign_id, customer_id, status, redemption_quantity, redeemed_quantity, gift_balance, " \
+    "published_at FROM codes "
+
 namespace PromoDesk::Store {
 
 namespace {
@@ -305,8 +310,7 @@ Result<Engine::CodeCase> CampaignStore::codeCase()
 
 Result<std::optional<CodeRow>> CampaignStore::findCode(const QString &normalisedCode)
 {
-    QSqlQuery &q = prepared("SELECT id, code, campaign_id, customer_id, status, redemption_quantity, "
-                            "redeemed_quantity, gift_balance, published_at FROM codes WHERE code = ?");
+    QSqlQuery &q = prepared(SELECT_CODES "WHERE code = ?");
     q.addBindValue(normalisedCode);
     if (!q.exec())
         return sqlError(q, QStringLiteral("looking up a code"));
@@ -319,8 +323,7 @@ Result<std::optional<CodeRow>> CampaignStore::findCode(const QString &normalised
 
 Result<QList<CodeRow>> CampaignStore::codesOfCustomer(qint64 customerId)
 {
-    QSqlQuery &q = prepared("SELECT id, code, campaign_id, customer_id, status, redemption_quantity, "
-                            "redeemed_quantity, gift_balance, published_at FROM codes WHERE customer_id = ? "
+    QSqlQuery &q = prepared(SELECT_CODES "WHERE customer_id = ? "
                             "ORDER BY id");
     q.addBindValue(customerId);
     if (!q.exec())
@@ -399,8 +402,7 @@ Result<CodeRow> CampaignStore::publishCode(const Engine::Campaign &campaign, qin
             return Error{QStringLiteral("could not draw a free code for %1: its code space is nearly full").arg(campaign.name),
                          QStringLiteral("code_config")};
     }
-    QSqlQuery &q = prepared("SELECT id, code, campaign_id, customer_id, status, redemption_quantity, "
-                            "redeemed_quantity, gift_balance, published_at FROM codes WHERE id = ?");
+    QSqlQuery &q = prepared(SELECT_CODES "WHERE id = ?");
     q.addBindValue(codeId);
     if (!q.exec() || !q.next())
         return sqlError(q, QStringLiteral("reading the published code"));
