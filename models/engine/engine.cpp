@@ -409,7 +409,7 @@ Status CampaignEngine::checkCandidate(Candidate &c, Rules::Facts &facts, qint64 
     return {};
 }
 
-Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualifyAll)
+Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualifyAll, const CachedCampaign *trial)
 {
     if (Status s = refresh(); !s)
         return s.error();
@@ -455,7 +455,33 @@ Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualify
         const auto it = m_cache->byId.constFind(id);
         return it == m_cache->byId.constEnd() ? nullptr : &m_cache->campaigns[size_t(*it)];
     };
-    if (qualifyAll) {
+    if (trial) {
+        const Campaign &campaign = trial->campaign;
+        for (const Tier &tier : campaign.tiers) {
+            Candidate c;
+            c.cached = trial;
+            c.tier = &tier;
+            c.result.requested = {Redeemable::Object::PromotionTier, tier.id, std::nullopt};
+            candidates.push_back(std::move(c));
+        }
+        if (campaign.hasCodes()) {
+            // The code the customer would hold: the standalone one as stored, or a fresh one.
+            Store::CodeRow code = trial->standalone.value_or(Store::CodeRow());
+            if (!trial->standalone) {
+                code.code = campaign.standaloneCode.isEmpty() ? QStringLiteral("(a new code)") : campaign.standaloneCode;
+                code.campaignId = campaign.id;
+                code.status = QStringLiteral("active");
+                code.publishedAt = v.now;
+                if (campaign.type == CampaignType::GiftVouchers)
+                    code.giftBalance = campaign.giftAmount;
+            }
+            Candidate c;
+            c.cached = trial;
+            c.code = code;
+            c.result.requested = {Redeemable::Object::Voucher, code.code, std::nullopt};
+            candidates.push_back(std::move(c));
+        }
+    } else if (qualifyAll) {
         for (const CachedCampaign &cached : m_cache->campaigns) {
             if (cached.campaign.status != CampaignStatus::Active)
                 continue;
@@ -756,7 +782,7 @@ void CampaignEngine::abandonWrite()
     }
 }
 
-Result<Validation> CampaignEngine::readOnly(const Request &request, bool qualifyAll)
+Result<Validation> CampaignEngine::readOnly(const Request &request, bool qualifyAll, const CachedCampaign *trial)
 {
     // One read transaction: one snapshot and one lock for the dozen queries of a request.
     const bool own = !m_batch;
@@ -764,7 +790,7 @@ Result<Validation> CampaignEngine::readOnly(const Request &request, bool qualify
         if (Status s = m_connection.exec(QStringLiteral("BEGIN")); !s)
             return s.error();
     }
-    auto result = evaluate(request, qualifyAll);
+    auto result = evaluate(request, qualifyAll, trial);
     if (own)
         m_connection.rollback();
     return result;
@@ -773,6 +799,32 @@ Result<Validation> CampaignEngine::readOnly(const Request &request, bool qualify
 Result<Validation> CampaignEngine::qualify(const Request &request)
 {
     return readOnly(request, true);
+}
+
+Result<Validation> CampaignEngine::tryCampaign(const Campaign &draft, const Request &request)
+{
+    if (!draft.zone().isValid())
+        return Error{QStringLiteral("%1 is not a known IANA time zone").arg(draft.timezone), QStringLiteral("timezone")};
+    CachedCampaign trial;
+    trial.campaign = draft;
+    trial.campaign.status = CampaignStatus::Active;
+    if (trial.campaign.id.isEmpty())
+        trial.campaign.id = QStringLiteral("camp_draft");
+    trial.zone = draft.zone();
+    trial.scope = scopeOf(draft.eligibility);
+    for (const Tier &tier : draft.tiers)
+        trial.tierScopes.append(scopeOf(tier.eligibility));
+    if (!draft.standaloneCode.isEmpty()) {
+        auto code = m_store->findCode(draft.standaloneCode);
+        if (!code)
+            return code.error();
+        // Another campaign's code is not this one's to try.
+        if (code.value() && code.value()->campaignId == trial.campaign.id)
+            trial.standalone = code.value();
+    }
+    Request explained = request;
+    explained.explain = true;
+    return readOnly(explained, true, &trial);
 }
 
 Result<Validation> CampaignEngine::validate(const Request &request)

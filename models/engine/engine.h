@@ -22,6 +22,8 @@ class Connection;
 
 namespace PromoDesk::Engine {
 
+struct CachedCampaign;
+
 // What a shop asks for (Voucherify's validation / redemption request).
 struct Redeemable
 {
@@ -114,6 +116,11 @@ public:
     Result<Validation> redeem(const Request &request);
     // Undoes a successful redemption: limits, budgets and gift balance are restored.
     Result<Rollback> rollback(qint64 redemptionId, const QString &reason, std::optional<qint64> now = {});
+    // The editor's "Try it": whether a campaign as drafted (saved or not) applies to the
+    // request's customer and cart, as if it were active and the customer held a fresh code
+    // of it (or its standalone code). Stored usage of the same campaign id counts against
+    // its limits. Only this campaign is considered; the trace is always attached. Reads only.
+    Result<Validation> tryCampaign(const Campaign &draft, const Request &request);
 
     // Bulk work (the demo history, the simulator): one caller-owned transaction, each
     // redeem / rollback inside it in its own savepoint, so a failed one leaves nothing.
@@ -132,8 +139,9 @@ private:
     void abandonWrite();
     Result<Rules::Facts> customerFacts(const Request &request, qint64 &customerId);
     void completeOrder(Order &order) const;
-    Result<Validation> evaluate(const Request &request, bool qualifyAll);
-    Result<Validation> readOnly(const Request &request, bool qualifyAll);
+    // `trial`: only that campaign's candidates (tryCampaign), else stored ones.
+    Result<Validation> evaluate(const Request &request, bool qualifyAll, const CachedCampaign *trial = nullptr);
+    Result<Validation> readOnly(const Request &request, bool qualifyAll, const CachedCampaign *trial = nullptr);
     Status checkCandidate(Candidate &candidate, Rules::Facts &facts, qint64 customerId, qint64 now,
                           const Request &request);
     Status checkLimits(Candidate &candidate, const Rules::Facts &facts, qint64 customerId, qint64 now);

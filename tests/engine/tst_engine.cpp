@@ -203,6 +203,7 @@ private slots:
     void joinOnce();
     void orderIndependence();
     void explainTrace();
+    void tryCampaignBeforeSaving();
     void linesNotInTheCatalogue();
     void lifecycleIsAudited();
     void storeRefusesWhatCannotBeReadBack();
@@ -1383,6 +1384,58 @@ void TestEngine::explainTrace()
     ENGINE_OK(customerFailure, m_engine->validate(request));
     QCOMPARE(customerFailure.inapplicable.value(0).failureKey, u"customer_rules_violated"_s);
     QVERIFY(!customerFailure.inapplicable.value(0).trace.isEmpty());
+}
+
+// --- the editor's "Try it" ------------------------------------------------------------
+
+void TestEngine::tryCampaignBeforeSaving()
+{
+    // An unsaved draft promotion: the tier the cart reaches applies, with the trace.
+    Campaign draft = promotion(u"camp_trial"_s,
+                               {tier(u"t_small"_s, u"5% at 50+"_s, rule(u"order.amount >= 50.00"_s, u"50.00+"_s), percentOff(5)),
+                                tier(u"t_big"_s, u"10% at 200+"_s, rule(u"order.amount >= 200.00"_s, u"200.00+"_s), percentOff(10))});
+    draft.status = CampaignStatus::Draft;
+    Request request = makeRequest(customer(m_alice), {line(u"sku_1"_s, 1, 8000)}, {});
+    ENGINE_OK(tried, m_engine->tryCampaign(draft, request));
+    QCOMPARE(ids(tried.applicable), QStringList{u"t_small"_s});
+    QCOMPARE(tried.totalDiscount(), 400);
+    QCOMPARE(tried.lineDiscounts, QList<qint64>{400});
+    QCOMPARE(tried.inapplicable.size(), 1);
+    QCOMPARE(tried.inapplicable[0].failureKey, u"order_rules_violated"_s);
+    QVERIFY2(!tried.inapplicable[0].trace.isEmpty(), "Try it always explains");
+
+    // Nothing was stored: qualify does not know the draft.
+    ENGINE_OK(stored, m_engine->qualify(request));
+    QCOMPARE(stored.applicable.size(), 0);
+
+    // A coupon draft with unique codes: tried as if the customer held a fresh code.
+    Campaign coupons = coupon(u"camp_trialcodes"_s, {}, amountOff(700));
+    coupons.eligibility = rule(u"customer.country is \"IE\""_s, u"Irish members only"_s);
+    ENGINE_OK(irish, m_engine->tryCampaign(coupons, request));
+    QCOMPARE(irish.applicable.size(), 1);
+    QCOMPARE(irish.totalDiscount(), 700);
+    request.customer = customer(m_carol);
+    ENGINE_OK(french, m_engine->tryCampaign(coupons, request));
+    QCOMPARE(french.applicable.size(), 0);
+    QCOMPARE(french.inapplicable.value(0).failureKey, u"customer_rules_violated"_s);
+    QCOMPARE(french.inapplicable.value(0).message, u"Irish members only"_s);
+
+    // Limits count the stored campaign's usage: a saved coupon whose budget is spent.
+    Campaign spent = coupon(u"camp_spent"_s, u"SPENT"_s, amountOff(500));
+    spent.limits.budgetRedemptions = 1;
+    QCOMPARE(save({spent}), QString());
+    request.customer = customer(m_alice);
+    REDEEM_VALID(first, makeRequest(customer(m_alice), {line(u"sku_1"_s, 1, 8000)}, {voucher(u"SPENT"_s)}));
+    Q_UNUSED(first);
+    spent.discount = amountOff(900); // an unsaved edit of it
+    ENGINE_OK(again, m_engine->tryCampaign(spent, request));
+    QCOMPARE(again.applicable.size(), 0);
+    QCOMPARE(again.inapplicable.value(0).failureKey, u"redemption_rules_violated"_s); // the budget is spent
+
+    // A zone the draft cannot have.
+    Campaign badZone = draft;
+    badZone.timezone = u"Mars/Olympus"_s;
+    QVERIFY(!m_engine->tryCampaign(badZone, request));
 }
 
 // --- lines the catalogue does not know ---------------------------------------------------
