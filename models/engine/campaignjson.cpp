@@ -884,7 +884,7 @@ const QStringList &campaignKeys()
     return keys;
 }
 
-Result<Campaign> readCampaign(const QJsonObject &o)
+Result<Campaign> readCampaign(const QJsonObject &o, bool lenient = false)
 {
     Reader r;
     Campaign c;
@@ -991,7 +991,7 @@ Result<Campaign> readCampaign(const QJsonObject &o)
     c.createdAt = r.dateTime(o, QStringLiteral("created_at"), {}).value_or(0);
     c.updatedAt = r.dateTime(o, QStringLiteral("updated_at"), {}).value_or(0);
 
-    if (r.failed())
+    if (r.failed() && !lenient)
         return r.error();
     return c;
 }
@@ -1116,6 +1116,11 @@ QByteArray campaignToJsonText(const Campaign &campaign)
 Result<Campaign> campaignFromJson(const QJsonObject &object)
 {
     return readCampaign(object);
+}
+
+Campaign campaignFromDraftJson(const QJsonObject &object)
+{
+    return readCampaign(object, true).value();
 }
 
 Result<Campaign> campaignFromJsonText(const QByteArray &text, const QString &fileName)

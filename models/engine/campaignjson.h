@@ -24,6 +24,10 @@ QByteArray campaignToJsonText(const Campaign &campaign);
 // `id` may be missing (a new campaign); the store assigns one.
 Result<Campaign> campaignFromJson(const QJsonObject &object);
 Result<Campaign> campaignFromJsonText(const QByteArray &text, const QString &fileName = {});
+// Reads what it can and skips what it cannot, for the editor's unsaved drafts: a draft
+// may hold what cannot be saved yet (a tier without a discount, a discount key that
+// does not fit its type). Values refused by the strict reader keep their defaults.
+Campaign campaignFromDraftJson(const QJsonObject &object);
 
 // Checks that a campaign can be activated: a discount that takes something off, percent
 // in (0, 100], start before expiration, a promotion with at least one tier, a known IANA

@@ -8,6 +8,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QSqlError>
 #include <QUuid>
 #include <QVariant>
@@ -166,9 +167,19 @@ Result<Engine::Campaign> CampaignStore::saveCampaign(Engine::Campaign campaign, 
     } else {
         campaign.id = QStringLiteral("camp_") + QUuid::createUuid().toString(QUuid::Id128).left(16);
     }
-    for (int i = 0; i < campaign.tiers.size(); ++i) {
-        if (campaign.tiers[i].id.isEmpty())
-            campaign.tiers[i].id = QStringLiteral("%1_tier_%2").arg(campaign.id).arg(i + 1);
+    QSet<QString> tierIds;
+    for (const Engine::Tier &tier : std::as_const(campaign.tiers))
+        tierIds.insert(tier.id);
+    int nextTier = 1;
+    for (Engine::Tier &tier : campaign.tiers) {
+        // Numbered past the ids already taken: a tier added above saved ones gets a new id.
+        while (tier.id.isEmpty()) {
+            const QString id = QStringLiteral("%1_tier_%2").arg(campaign.id).arg(nextTier++);
+            if (!tierIds.contains(id)) {
+                tier.id = id;
+                tierIds.insert(id);
+            }
+        }
     }
     if (!campaign.standaloneCode.isEmpty()) {
         auto codeCaseSetting = codeCase();
@@ -711,6 +722,33 @@ Status CampaignStore::markRolledBack(qint64 id)
         return Error{QStringLiteral("%1 is not a successful redemption").arg(Ids::make(Ids::Redemption, id)),
                      QStringLiteral("redemption")};
     return {};
+}
+
+// --- the catalogue for pickers ---------------------------------------------------------
+
+Result<QList<CatalogueSku>> catalogueSkus(Connection &connection, int limit)
+{
+    QSqlQuery q(connection.database());
+    q.setForwardOnly(true);
+    if (!q.prepare(QStringLiteral("SELECT s.id, s.sku, p.id, p.name, c.name, s.price FROM skus AS s "
+                                  "JOIN products AS p ON p.id = s.product_id "
+                                  "LEFT JOIN categories AS c ON c.id = p.category_id ORDER BY s.id LIMIT ?")))
+        return sqlError(q, QStringLiteral("reading the catalogue"));
+    q.addBindValue(limit);
+    if (!q.exec())
+        return sqlError(q, QStringLiteral("reading the catalogue"));
+    QList<CatalogueSku> out;
+    while (q.next()) {
+        CatalogueSku sku;
+        sku.sku = q.value(0).toString();
+        sku.label = q.value(1).toString();
+        sku.product = q.value(2).toString();
+        sku.productName = q.value(3).toString();
+        sku.category = q.value(4).toString();
+        sku.price = q.value(5).toLongLong();
+        out.append(sku);
+    }
+    return out;
 }
 
 } // namespace PromoDesk::Store

@@ -164,7 +164,90 @@ Result<QList<Engine::Campaign>> importCampaigns(Connection &connection, const QL
     });
 }
 
+Result<EditorData> editorData(Connection &connection, const QString &campaignId)
+{
+    CampaignStore store(connection);
+    EditorData data;
+    auto all = store.loadCampaigns();
+    if (!all)
+        return all.error();
+    auto codeCase = store.codeCase();
+    if (!codeCase)
+        return codeCase.error();
+    auto stacking = store.stackingRules();
+    if (!stacking)
+        return stacking.error();
+    data.codeCase = codeCase.value();
+    QSet<QString> categories(stacking.value().exclusiveCategories.cbegin(), stacking.value().exclusiveCategories.cend());
+    categories.unite(QSet<QString>(stacking.value().jointCategories.cbegin(), stacking.value().jointCategories.cend()));
+    for (const Engine::Campaign &c : all.value()) {
+        if (!c.category.isEmpty())
+            categories.insert(c.category);
+        if (c.id == campaignId)
+            data.campaign = c;
+    }
+    data.campaigns = std::move(all).value();
+    data.categories = QStringList(categories.cbegin(), categories.cend());
+    data.categories.sort(Qt::CaseInsensitive);
+    return data;
+}
+
+Result<Engine::Campaign> saveEditedCampaign(Connection &connection, const Engine::Campaign &campaign,
+                                            qint64 expectedUpdatedAt, bool activate, const QString &actor)
+{
+    CampaignStore store(connection);
+    return inTransaction<Engine::Campaign>(connection, [&]() -> Result<Engine::Campaign> {
+        std::optional<Engine::Campaign> stored;
+        if (!campaign.id.isEmpty()) {
+            auto existing = store.loadCampaign(campaign.id);
+            if (!existing)
+                return existing.error();
+            stored = existing.value();
+        }
+        if (stored && stored->updatedAt != expectedUpdatedAt)
+            return Error{QStringLiteral("%1 was changed elsewhere since this editor opened it; reopen it to see the "
+                                        "changes (your edits are kept as a draft)")
+                             .arg(campaignLabel(*stored)),
+                         QStringLiteral("updated_at")};
+        if (!stored && expectedUpdatedAt != 0)
+            return Error{QStringLiteral("%1 was deleted elsewhere since this editor opened it").arg(campaignLabel(campaign)),
+                         QStringLiteral("id")};
+        Engine::Campaign toSave = campaign;
+        // The status is the lifecycle's, not the editor's: activation is a separate, checked step.
+        toSave.status = stored ? stored->status : Engine::CampaignStatus::Draft;
+        if (toSave.status == Engine::CampaignStatus::Active || activate) {
+            if (Status s = Engine::validateCampaign(toSave); !s)
+                return s.error();
+        }
+        auto saved = store.saveCampaign(toSave, actor);
+        if (!saved || !activate || saved.value().status == Engine::CampaignStatus::Active)
+            return saved;
+        return store.setStatus(saved.value().id, Engine::CampaignStatus::Active, actor);
+    });
+}
+
 namespace CampaignTasks {
+
+QFuture<Result<EditorData>> editorData(const QString &path, const QString &campaignId)
+{
+    return QtConcurrent::run([=]() -> Result<EditorData> {
+        auto connection = Connection::open(path, Connection::Access::ReadOnly);
+        if (!connection)
+            return connection.error();
+        return editorData(*connection.value(), campaignId);
+    });
+}
+
+QFuture<Result<Engine::Campaign>> saveEdited(const QString &path, const Engine::Campaign &campaign,
+                                             qint64 expectedUpdatedAt, bool activate, const QString &actor)
+{
+    return QtConcurrent::run([=]() -> Result<Engine::Campaign> {
+        auto connection = Workspace::openForWriting(path);
+        if (!connection)
+            return connection.error();
+        return saveEditedCampaign(*connection.value(), campaign, expectedUpdatedAt, activate, actor);
+    });
+}
 
 QFuture<Result<QList<CampaignSummary>>> summaries(const QString &path)
 {

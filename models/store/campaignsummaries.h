@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace PromoDesk::Store {
 
 class Connection;
@@ -40,6 +42,25 @@ Result<Engine::Campaign> duplicateCampaign(Connection &connection, const QString
 Result<QList<Engine::Campaign>> importCampaigns(Connection &connection, const QList<Engine::Campaign> &campaigns,
                                                 const QStringList &files, const QString &actor);
 
+// What the campaign editor needs: the campaign (none when `campaignId` is empty or
+// unknown), the others by name (the referral reward picker), the workspace's code
+// case and stacking categories.
+struct EditorData
+{
+    std::optional<Engine::Campaign> campaign;
+    QList<Engine::Campaign> campaigns;
+    Engine::CodeCase codeCase = Engine::CodeCase::Upper;
+    QStringList categories; // used by campaigns or named by the stacking rules, sorted
+};
+Result<EditorData> editorData(Connection &connection, const QString &campaignId);
+
+// Saves a campaign from the editor, in one transaction. Refused when the stored campaign
+// changed since the editor loaded it (`expectedUpdatedAt`; 0 = it must be new), so two
+// editors never overwrite each other. An active campaign (or one being activated with
+// `activate`) is validated first; the error names the field.
+Result<Engine::Campaign> saveEditedCampaign(Connection &connection, const Engine::Campaign &campaign,
+                                            qint64 expectedUpdatedAt, bool activate, const QString &actor);
+
 // Background versions for the UI: each opens its own connection (read-only for
 // reads, read-write for changes) on the global thread pool.
 namespace CampaignTasks {
@@ -47,6 +68,9 @@ namespace CampaignTasks {
 QFuture<Result<QList<CampaignSummary>>> summaries(const QString &path);
 QFuture<Result<QList<Engine::Campaign>>> setStatuses(const QString &path, const QStringList &campaignIds,
                                                      Engine::CampaignStatus status, const QString &actor);
+QFuture<Result<EditorData>> editorData(const QString &path, const QString &campaignId);
+QFuture<Result<Engine::Campaign>> saveEdited(const QString &path, const Engine::Campaign &campaign,
+                                             qint64 expectedUpdatedAt, bool activate, const QString &actor);
 QFuture<Result<Engine::Campaign>> duplicate(const QString &path, const QString &campaignId, const QString &actor);
 // Reads and checks every file first (an error names the file and the field), then
 // imports all of them or none.

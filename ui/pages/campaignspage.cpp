@@ -1,6 +1,9 @@
 #include "campaignspage.h"
 
 #include "dialogs/campaignhistorydialog.h"
+#include "editors/campaigndocument.h"
+#include "editors/campaigneditor.h"
+#include "engine/campaigndrafts.h"
 #include "items/campaignfiltermodel.h"
 #include "items/campaignlistmodel.h"
 #include "store/campaignsummaries.h"
@@ -15,6 +18,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
@@ -48,7 +52,7 @@ QPushButton *button(const QString &objectName, const QString &text, const QStrin
 
 CampaignsPage::CampaignsPage(QWidget *parent)
     : Page(parent), m_model(new CampaignListModel(this)), m_filter(new CampaignFilterModel(this)),
-      m_new(button(QStringLiteral("newCampaign"), tr("New"), tr("The campaign editor comes next"), this)),
+      m_new(button(QStringLiteral("newCampaign"), tr("New"), tr("Create a campaign (Ctrl+N)"), this)),
       m_duplicate(button(QStringLiteral("duplicateCampaign"), tr("Duplicate"),
                          tr("Copy the selected campaign as a draft"), this)),
       m_activate(button(QStringLiteral("activateCampaign"), tr("Activate"),
@@ -67,11 +71,31 @@ CampaignsPage::CampaignsPage(QWidget *parent)
     setObjectName(QStringLiteral("campaignsPage"));
     m_filter->setSourceModel(m_model);
 
-    // The editor is the next item of the campaign work; until then, New says so.
-    m_new->setEnabled(false);
+    auto *newMenu = new QMenu(m_new);
+    for (CampaignType t : {CampaignType::DiscountCoupons, CampaignType::Promotion, CampaignType::GiftVouchers,
+                           CampaignType::Referral}) {
+        QAction *create = newMenu->addAction(CampaignListModel::typeLabel(t), this, [this, t] { newCampaign(t); });
+        create->setObjectName(QStringLiteral("new_%1").arg(campaignTypeKey(t)));
+        if (t == CampaignType::DiscountCoupons)
+            create->setShortcut(QKeySequence::New);
+    }
+    addActions(newMenu->actions());
+    m_new->setMenu(newMenu);
+    m_edit = button(QStringLiteral("editCampaign"), tr("Edit…"), tr("Open the selected campaign in the editor (Enter)"), this);
+    connect(m_edit, &QPushButton::clicked, this, [this] {
+        const QStringList ids = selectedIds();
+        if (ids.size() == 1)
+            editCampaign(ids.first());
+    });
+
+    m_drafts = new QLabel(this);
+    m_drafts->setObjectName(QStringLiteral("draftsBanner"));
+    m_drafts->setWordWrap(true);
+    m_drafts->setVisible(false);
+    connect(m_drafts, &QLabel::linkActivated, this, [this] { openDrafts(); });
 
     auto *actions = new QHBoxLayout;
-    for (QPushButton *b : {m_new, m_duplicate, m_activate, m_pause, m_archive})
+    for (QPushButton *b : {m_new, m_edit, m_duplicate, m_activate, m_pause, m_archive})
         actions->addWidget(b);
     actions->addSpacing(16);
     actions->addWidget(m_export);
@@ -140,6 +164,11 @@ CampaignsPage::CampaignsPage(QWidget *parent)
     for (int c = 0; c < widths.size(); ++c)
         m_table->setColumnWidth(c, widths[c]);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CampaignsPage::updateActions);
+    connect(m_table, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+        const QString id = index.siblingAtColumn(CampaignListModel::Name).data(CampaignListModel::CampaignIdRole).toString();
+        if (!id.isEmpty())
+            editCampaign(id);
+    });
 
     // Del archives the selection (after asking) when the table has the focus.
     auto *archiveKey = new QAction(m_table);
@@ -196,6 +225,7 @@ CampaignsPage::CampaignsPage(QWidget *parent)
 
     auto *contentLayout = new QVBoxLayout(m_content);
     contentLayout->setContentsMargins(16, 12, 16, 12);
+    contentLayout->addWidget(m_drafts);
     contentLayout->addLayout(actions);
     contentLayout->addLayout(filters);
     contentLayout->addWidget(m_table, 1);
@@ -204,8 +234,8 @@ CampaignsPage::CampaignsPage(QWidget *parent)
     m_noWorkspace->setText(tr("Open or create a workspace to see its campaigns."));
     m_noCampaigns->setObjectName(QStringLiteral("noCampaigns"));
     m_noCampaigns->setHeading(tr("No campaigns yet"));
-    m_noCampaigns->setText(tr("Coupons, cart promotions, gift cards and referral programmes appear here. The campaign "
-                              "editor comes next; meanwhile, import campaign JSON files (docs/campaigns.md)."));
+    m_noCampaigns->setText(tr("Coupons, cart promotions, gift cards and referral programmes appear here. Create one "
+                              "with New (Ctrl+N), or import campaign JSON files (docs/campaigns.md)."));
     auto *importHere = new QPushButton(tr("Import JSON…"), m_noCampaigns);
     importHere->setObjectName(QStringLiteral("importCampaignsEmpty"));
     connect(importHere, &QPushButton::clicked, this, pickImportFiles);
@@ -231,6 +261,13 @@ CampaignsPage::CampaignsPage(QWidget *parent)
 
 CampaignsPage::~CampaignsPage()
 {
+    // Editors go first, while the page they report to is whole (each keeps its draft).
+    for (const QPointer<CampaignEditor> &editor : std::as_const(m_editors)) {
+        if (editor) {
+            editor->disconnect(this);
+            delete editor.data();
+        }
+    }
     m_tasks.waitForAll();
 }
 
@@ -244,6 +281,7 @@ void CampaignsPage::setWorkspace(const std::optional<Store::WorkspaceInfo> &work
     m_statusFilter->setCurrentIndex(0);
     m_typeFilter->setCurrentIndex(0);
     m_model->setWorkspace(workspace ? workspace->path : QString(), workspace ? workspace->currency : QString());
+    checkDrafts();
     updateStack();
     updateSummary();
     updateActions();
@@ -350,6 +388,8 @@ void CampaignsPage::updateActions()
             return from != to && Engine::canChangeStatus(from, to);
         });
     };
+    m_new->setEnabled(m_workspace.has_value());
+    m_edit->setEnabled(m_workspace.has_value() && statuses.size() == 1);
     m_duplicate->setEnabled(idle && statuses.size() == 1);
     m_activate->setEnabled(idle && allCan(CampaignStatus::Active));
     m_pause->setEnabled(idle && allCan(CampaignStatus::Paused));
@@ -470,6 +510,112 @@ void CampaignsPage::importFiles(const QStringList &files)
                                          : tr("Imported %1 campaigns.").arg(ids.size()),
                          ids);
         });
+}
+
+// --- the editor -------------------------------------------------------------------------
+
+CampaignEditor *CampaignsPage::track(CampaignEditor *editor)
+{
+    editor->setWindowFlag(Qt::Window);
+    connect(editor, &CampaignEditor::saved, this, [this, editor](const Engine::Campaign &campaign) {
+        // A new campaign is known by its id from now on.
+        for (auto it = m_editors.begin(); it != m_editors.end();) {
+            if (it.value() == editor)
+                it = m_editors.erase(it);
+            else
+                ++it;
+        }
+        m_editors.insert(campaign.id, editor);
+        m_reselect = {campaign.id};
+        m_model->reload();
+        checkDrafts();
+    });
+    connect(editor, &QObject::destroyed, this, [this] { checkDrafts(); });
+    editor->show();
+    editor->raise();
+    editor->activateWindow();
+    return editor;
+}
+
+CampaignEditor *CampaignsPage::editCampaign(const QString &campaignId)
+{
+    if (!m_workspace)
+        return nullptr;
+    if (CampaignEditor *open = m_editors.value(campaignId)) {
+        open->show();
+        open->raise();
+        open->activateWindow();
+        return open;
+    }
+    auto *editor = new CampaignEditor(m_workspace->path, {}, this);
+    m_editors.insert(campaignId, editor);
+    editor->openCampaign(campaignId);
+    return track(editor);
+}
+
+CampaignEditor *CampaignsPage::newCampaign(CampaignType type)
+{
+    if (!m_workspace)
+        return nullptr;
+    auto *editor = new CampaignEditor(m_workspace->path, {}, this);
+    editor->newCampaign(type);
+    connect(editor, &CampaignEditor::loaded, this, [this, editor] { m_editors.insert(editor->editKey(), editor); });
+    return track(editor);
+}
+
+QList<CampaignEditor *> CampaignsPage::openDrafts()
+{
+    QList<CampaignEditor *> opened;
+    if (!m_workspace)
+        return opened;
+    const Engine::CampaignDrafts drafts(m_workspace->path);
+    for (const Engine::CampaignDraft &draft : drafts.list()) {
+        if (m_editors.value(draft.key))
+            continue;
+        auto *editor = new CampaignEditor(m_workspace->path, {}, this);
+        m_editors.insert(draft.key, editor);
+        // A stored campaign's draft is recovered by opening the campaign.
+        if (draft.key.startsWith(QLatin1String("new_")))
+            editor->openDraft(draft);
+        else
+            editor->openCampaign(draft.key);
+        opened.append(track(editor));
+    }
+    m_drafts->setVisible(false);
+    return opened;
+}
+
+QList<CampaignEditor *> CampaignsPage::openEditors() const
+{
+    QList<CampaignEditor *> open;
+    for (const QPointer<CampaignEditor> &editor : m_editors)
+        if (editor)
+            open.append(editor);
+    return open;
+}
+
+void CampaignsPage::checkDrafts()
+{
+    int waiting = 0;
+    QStringList names;
+    if (m_workspace) {
+        // A few small files: read here, as a settings file would be.
+        for (const Engine::CampaignDraft &draft : Engine::CampaignDrafts(m_workspace->path).list()) {
+            if (m_editors.value(draft.key))
+                continue;
+            ++waiting;
+            names << (draft.campaign.name.isEmpty() ? tr("a new campaign") : QStringLiteral("“%1”").arg(draft.campaign.name));
+        }
+    }
+    m_drafts->setVisible(waiting > 0);
+    m_drafts->setText(tr("⚠ %n campaign(s) with unsaved changes from an earlier session (%1). <a href='#'>Open them</a>",
+                         nullptr, waiting)
+                          .arg(names.mid(0, 3).join(QStringLiteral(", ")) + (names.size() > 3 ? QStringLiteral(", …") : QString())));
+}
+
+QString CampaignsPage::draftsText() const
+{
+    return m_drafts->isVisible() ? m_drafts->text() : QString();
 }
 
 } // namespace PromoDesk::Ui

@@ -4,6 +4,8 @@
 #include "engine/campaign.h"
 #include "page.h"
 
+#include <QHash>
+#include <QPointer>
 #include <QStringList>
 
 class QComboBox;
@@ -20,6 +22,8 @@ class CampaignListModel;
 }
 
 namespace PromoDesk::Ui {
+
+class CampaignEditor;
 
 class EmptyState;
 
@@ -58,6 +62,16 @@ public:
     void exportSelected(const QString &folder);
     void importFiles(const QStringList &files);
 
+    // The campaign editor: one window per campaign (asking again raises it).
+    CampaignEditor *editCampaign(const QString &campaignId);
+    CampaignEditor *newCampaign(Engine::CampaignType type);
+    // Opens every unsaved draft an earlier session left (after a crash).
+    QList<CampaignEditor *> openDrafts();
+    QList<CampaignEditor *> openEditors() const;
+    // "2 unsaved drafts …" above the list, or empty.
+    QString draftsText() const;
+    void checkDrafts();
+
 signals:
     // A change or export finished (ok or not) and its message is on the page.
     void actionFinished(bool ok);
@@ -73,10 +87,14 @@ private:
     void showMessage(const QString &text, bool error);
     void startAction();
     void finishAction(bool ok, const QString &message, const QStringList &reselect);
+    CampaignEditor *track(CampaignEditor *editor);
 
     Items::CampaignListModel *m_model;
     Items::CampaignFilterModel *m_filter;
     QPushButton *m_new;
+    QPushButton *m_edit = nullptr;
+    QLabel *m_drafts = nullptr;
+    QHash<QString, QPointer<CampaignEditor>> m_editors;
     QPushButton *m_duplicate;
     QPushButton *m_activate;
     QPushButton *m_pause;

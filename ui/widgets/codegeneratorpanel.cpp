@@ -128,6 +128,10 @@ CodeGeneratorPanel::CodeGeneratorPanel(QWidget *parent)
     connect(m_prefix, &QLineEdit::textChanged, this, &CodeGeneratorPanel::updatePreview);
     connect(m_postfix, &QLineEdit::textChanged, this, &CodeGeneratorPanel::updatePreview);
     connect(m_count, &QSpinBox::valueChanged, this, &CodeGeneratorPanel::updatePreview);
+    for (QLineEdit *edit : {m_pattern, m_customCharset, m_prefix, m_postfix})
+        connect(edit, &QLineEdit::textChanged, this, &CodeGeneratorPanel::configChanged);
+    connect(m_length, &QSpinBox::valueChanged, this, &CodeGeneratorPanel::configChanged);
+    connect(m_charset, &QComboBox::currentIndexChanged, this, &CodeGeneratorPanel::configChanged);
     connect(m_generateButton, &QPushButton::clicked, this, &CodeGeneratorPanel::generate);
     connect(m_cancelButton, &QPushButton::clicked, this, &CodeGeneratorPanel::cancel);
     connect(m_watcher, &QFutureWatcherBase::finished, this, &CodeGeneratorPanel::finishGeneration);

@@ -48,6 +48,8 @@ public:
 
 signals:
     void generated(qint64 count);
+    // The user changed a setting of the code config (not the count); setConfig() is silent.
+    void configChanged();
 
 public slots:
     void generate();
