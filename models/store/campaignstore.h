@@ -148,4 +148,18 @@ private:
     QHash<const char *, std::shared_ptr<QSqlQuery>> m_statements;
 };
 
+// One SKU of the catalogue as a picker shows it (the campaign editor's Try it).
+struct CatalogueSku
+{
+    QString sku;          // skus.id, what order lines name
+    QString label;        // the shop's own SKU code (skus.sku)
+    QString product;      // product id
+    QString productName;
+    QString category;     // category name, "" = none
+    qint64 price = 0;     // cents per unit
+};
+
+// The catalogue's SKUs in id order, at most `limit` of them (a picker needs no more).
+Result<QList<CatalogueSku>> catalogueSkus(Connection &connection, int limit);
+
 } // namespace PromoDesk::Store
