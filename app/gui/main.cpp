@@ -1,4 +1,6 @@
+#include "editors/campaigneditor.h"
 #include "mainwindow.h"
+#include "pages/campaignspage.h"
 #include "pages/customerspage.h"
 #include "pages/page.h"
 #include "widgets/customerprofilepanel.h"
@@ -19,6 +21,40 @@ bool haveDisplay()
 {
     return qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || qEnvironmentVariableIsSet("DISPLAY")
            || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+}
+
+void save(QWidget *widget, const QString &file)
+{
+    QApplication::processEvents();
+    if (widget->grab().save(file))
+        std::printf("%s\n", qPrintable(file));
+    else
+        std::fprintf(stderr, "promodesk: cannot write %s\n", qPrintable(file));
+}
+
+// The campaign editor on the tiered promotion of the demo (scenario 02), one PNG per
+// section, then quits. Without that campaign, it just quits.
+void screenshotEditor(PromoDesk::Ui::MainWindow &window, const QString &dir)
+{
+    using PromoDesk::Ui::CampaignEditor;
+    auto *campaigns = window.findChild<PromoDesk::Ui::CampaignsPage *>();
+    CampaignEditor *editor = campaigns ? campaigns->editCampaign(QStringLiteral("camp_spend_tiers")) : nullptr;
+    if (!editor) {
+        QApplication::quit();
+        return;
+    }
+    editor->resize(1180, 800);
+    QObject::connect(editor, &CampaignEditor::loaded, editor, [editor, dir] {
+        const char *const names[] = {"basics", "discount", "tiers", "eligibility", "limits",
+                                     "schedule", "codes", "stacking", "tryit"};
+        for (int i = 0; i < CampaignEditor::SectionCount; ++i) {
+            if (!editor->isSectionVisible(CampaignEditor::Section(i)))
+                continue;
+            editor->showSection(CampaignEditor::Section(i));
+            save(editor, QDir(dir).filePath(QStringLiteral("campaignEditor-%1.png").arg(QLatin1String(names[i]))));
+        }
+        QApplication::quit();
+    });
 }
 
 // Renders every page to DIR/<page>.png once the workspace has loaded, then quits.
@@ -43,7 +79,7 @@ void screenshotPages(PromoDesk::Ui::MainWindow &window, const QString &dir)
         const QString file = QDir(dir).filePath(QStringLiteral("customerProfile.png"));
         if (window.grab().save(file))
             std::printf("%s\n", qPrintable(file));
-        QApplication::quit();
+        screenshotEditor(window, dir);
     });
     customers->openProfile(0);
 }

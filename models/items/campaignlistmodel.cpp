@@ -218,7 +218,15 @@ QVariant CampaignListModel::display(const Store::CampaignSummary &summary, int c
     switch (column) {
     case Name: return c.name;
     case Type: return typeLabel(c.type);
-    case Status: return statusLabel(c.status);
+    case Status: {
+        // An active campaign outside its dates says so: active, yet nothing applies.
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (c.status == CampaignStatus::Active && c.schedule.expirationDate && *c.schedule.expirationDate <= now)
+            return tr("Active · expired");
+        if (c.status == CampaignStatus::Active && c.schedule.startDate && *c.schedule.startDate > now)
+            return tr("Active · scheduled");
+        return statusLabel(c.status);
+    }
     case Schedule: return scheduleText(c);
     case Redemptions: return QLocale::system().toString(summary.redemptions);
     case Discount:

@@ -219,6 +219,7 @@ CampaignEditor::CampaignEditor(const QString &workspacePath, std::shared_ptr<Cam
     for (const char *name : SectionNames)
         m_sections->addItem(tr(name));
     m_sections->setFixedWidth(170);
+    m_sections->setStyleSheet(QStringLiteral("QListWidget#sections::item { padding: 5px 6px; }"));
     m_sections->setCurrentRow(0);
 
     m_pages = new QStackedWidget;
