@@ -1,6 +1,7 @@
 #include "editors/campaigneditor.h"
 #include "mainwindow.h"
 #include "pages/campaignspage.h"
+#include "widgets/tryitpanel.h"
 #include "pages/customerspage.h"
 #include "pages/page.h"
 #include "widgets/customerprofilepanel.h"
@@ -47,13 +48,28 @@ void screenshotEditor(PromoDesk::Ui::MainWindow &window, const QString &dir)
     QObject::connect(editor, &CampaignEditor::loaded, editor, [editor, dir] {
         const char *const names[] = {"basics", "discount", "tiers", "eligibility", "limits",
                                      "schedule", "codes", "stacking", "tryit"};
-        for (int i = 0; i < CampaignEditor::SectionCount; ++i) {
+        for (int i = 0; i < CampaignEditor::TryIt; ++i) {
             if (!editor->isSectionVisible(CampaignEditor::Section(i)))
                 continue;
             editor->showSection(CampaignEditor::Section(i));
             save(editor, QDir(dir).filePath(QStringLiteral("campaignEditor-%1.png").arg(QLatin1String(names[i]))));
         }
-        QApplication::quit();
+        // Try it on scenario 2's cart (two SKUs, 126.50) for the first member.
+        editor->showSection(CampaignEditor::TryIt);
+        PromoDesk::Ui::TryItPanel *tryIt = editor->tryItPanel();
+        QObject::connect(tryIt, &PromoDesk::Ui::TryItPanel::finished, editor, [editor, dir] {
+            save(editor, QDir(dir).filePath(QStringLiteral("campaignEditor-tryit.png")));
+            QApplication::quit();
+        });
+        PromoDesk::Engine::OrderItem first;
+        first.sku = QStringLiteral("sku_00069_3");
+        first.quantity = 1;
+        PromoDesk::Engine::OrderItem second;
+        second.sku = QStringLiteral("sku_00053_1");
+        second.quantity = 1;
+        tryIt->setCustomer(QStringLiteral("cust_1"));
+        tryIt->setCart({first, second});
+        tryIt->run();
     });
 }
 
