@@ -2,6 +2,7 @@
 
 #include "dialogs/newworkspacedialog.h"
 #include "pages/campaignspage.h"
+#include "pages/segmentspage.h"
 #include "pages/customerspage.h"
 #include "pages/dashboardpage.h"
 #include "pages/plannedpage.h"
@@ -62,10 +63,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_dashboard = new DashboardPage(this);
     m_pages = {m_dashboard,
                new CustomersPage(this),
-               new PlannedPage(tr("Segments"), tr("No segments yet"),
-                               tr("Segments group customers by rules (country, spend, last order, events…) and keep "
-                                  "their membership current. The segment builder is not built yet."),
-                               this),
+               new SegmentsPage(this),
                new CampaignsPage(this),
                new PlannedPage(tr("Experiments"), tr("No experiments yet"),
                                tr("A/B tests compare incentives on real customers with sound statistics. "

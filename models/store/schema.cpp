@@ -235,6 +235,25 @@ const std::vector<Migration> &migrations()
              "CREATE INDEX codes_unpublished ON codes(campaign_id, id) WHERE customer_id IS NULL",
              "INSERT OR IGNORE INTO workspace_meta(key, value) VALUES ('campaigns_version', '0')",
          }},
+        {"segments: description, zone, size and refresh time, current members, size history",
+         {
+             "ALTER TABLE segments ADD COLUMN description TEXT NOT NULL DEFAULT ''",
+             "ALTER TABLE segments ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC'",
+             "ALTER TABLE segments ADD COLUMN size INTEGER NOT NULL DEFAULT 0",
+             "ALTER TABLE segments ADD COLUMN refreshed_at INTEGER",
+             // Current members (the stay still open) of a segment, for counts, listings and
+             // the "who is in now" probe of every refresh.
+             "CREATE INDEX segment_members_current ON segment_members(segment_id, customer_id) WHERE left_at IS NULL",
+             // A segment's size over time: one point per refresh or membership change.
+             R"(CREATE TABLE segment_sizes (
+                 segment_id TEXT NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+                 at         INTEGER NOT NULL,
+                 size       INTEGER NOT NULL,
+                 entered    INTEGER NOT NULL DEFAULT 0,
+                 left       INTEGER NOT NULL DEFAULT 0,
+                 PRIMARY KEY (segment_id, at)
+             ) WITHOUT ROWID)",
+         }},
     };
     return list;
 }
@@ -269,7 +288,7 @@ QStringList tables()
             QStringLiteral("products"),    QStringLiteral("skus"),
             QStringLiteral("orders"),      QStringLiteral("order_items"),
             QStringLiteral("customer_events"), QStringLiteral("segments"),
-            QStringLiteral("segment_members"), QStringLiteral("campaigns"),
+            QStringLiteral("segment_members"), QStringLiteral("segment_sizes"), QStringLiteral("campaigns"),
             QStringLiteral("codes"),       QStringLiteral("redemptions"),
             QStringLiteral("campaign_usage"), QStringLiteral("audit_log")};
 }

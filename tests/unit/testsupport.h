@@ -18,8 +18,12 @@
 #include <memory>
 
 // QVERIFY that a Result or Status holds no error, and print the error if it does.
+// The expression is evaluated once (it is often the call under test).
 #define PD_VERIFY_OK(result)                                                                                   \
-    QVERIFY2((result).ok(), (result).ok() ? "" : qPrintable((result).error().toString()))
+    do {                                                                                                       \
+        const auto &pdVerifyOk_ = (result);                                                                    \
+        QVERIFY2(pdVerifyOk_.ok(), pdVerifyOk_.ok() ? "" : qPrintable(pdVerifyOk_.error().toString()));       \
+    } while (false)
 
 namespace PromoDesk::Tests {
 

@@ -1,0 +1,316 @@
+#include "pages/segmentspage.h"
+
+#include "editors/segmentbuilder.h"
+
+#include <QDateTime>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace PromoDesk::Ui {
+
+using Store::Segment;
+using Store::SegmentType;
+
+namespace {
+
+const QString Actor = qEnvironmentVariable("USER").isEmpty() ? QStringLiteral("promodesk") : qEnvironmentVariable("USER");
+
+QString kindLabel(SegmentType type)
+{
+    switch (type) {
+    case SegmentType::AutoUpdate: return QObject::tr("Auto-update");
+    case SegmentType::Static: return QObject::tr("Static");
+    case SegmentType::Passive: return QObject::tr("Passive");
+    }
+    return {};
+}
+
+// Runs a background change and reports it on the page when it is back.
+template <typename T, typename Done>
+void whenDone(QObject *context, BackgroundTasks &tasks, QFuture<T> future, Done done)
+{
+    auto *watcher = new QFutureWatcher<T>(context);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, context, [watcher, done] {
+        done(watcher->result());
+        watcher->deleteLater();
+    });
+    watcher->setFuture(tasks.track(future));
+}
+
+} // namespace
+
+SegmentsPage::SegmentsPage(QWidget *parent)
+    : Page(parent), m_table(new QTableWidget(0, 4)), m_builder(new SegmentBuilder),
+      m_new(new QPushButton(tr("New segment"))), m_save(new QPushButton(tr("Save"))),
+      m_refresh(new QPushButton(tr("Refresh members"))), m_delete(new QPushButton(tr("Delete"))), m_message(new QLabel),
+      m_listWatcher(new QFutureWatcher<Result<QList<Segment>>>(this))
+{
+    setObjectName(QStringLiteral("segmentsPage"));
+    m_table->setObjectName(QStringLiteral("segmentsTable"));
+    m_table->setHorizontalHeaderLabels({tr("Segment"), tr("Kind"), tr("Members"), tr("Refreshed")});
+    m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_table->verticalHeader()->hide();
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setAlternatingRowColors(true);
+    m_new->setObjectName(QStringLiteral("newSegment"));
+    m_new->setShortcut(QKeySequence::New);
+    m_new->setToolTip(tr("Start a new segment (Ctrl+N)"));
+    m_save->setObjectName(QStringLiteral("saveSegment"));
+    m_save->setShortcut(QKeySequence::Save);
+    m_save->setToolTip(tr("Save the segment (Ctrl+S); an auto-update segment is evaluated at once"));
+    m_refresh->setObjectName(QStringLiteral("refreshSegment"));
+    m_refresh->setShortcut(QKeySequence::Refresh);
+    m_refresh->setToolTip(tr("Re-evaluate the rule now (F5); for a static segment, freeze its matches as the members"));
+    m_delete->setObjectName(QStringLiteral("deleteSegment"));
+    m_message->setObjectName(QStringLiteral("segmentMessage"));
+    m_message->setWordWrap(true);
+    m_message->hide();
+
+    auto *listSide = new QWidget;
+    auto *listLayout = new QVBoxLayout(listSide);
+    listLayout->setContentsMargins(0, 0, 0, 0);
+    auto *listButtons = new QHBoxLayout;
+    listButtons->addWidget(m_new);
+    listButtons->addWidget(m_delete);
+    listButtons->addStretch();
+    listLayout->addLayout(listButtons);
+    listLayout->addWidget(m_table, 1);
+
+    auto *builderSide = new QWidget;
+    auto *builderLayout = new QVBoxLayout(builderSide);
+    builderLayout->setContentsMargins(0, 0, 0, 0);
+    builderLayout->addWidget(m_builder, 1);
+    auto *builderButtons = new QHBoxLayout;
+    builderButtons->addStretch();
+    builderButtons->addWidget(m_refresh);
+    builderButtons->addWidget(m_save);
+    builderLayout->addLayout(builderButtons);
+
+    auto *splitter = new QSplitter;
+    splitter->addWidget(listSide);
+    splitter->addWidget(builderSide);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({380, 900});
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 12, 16, 12);
+    layout->addWidget(m_message);
+    layout->addWidget(splitter, 1);
+
+    connect(m_listWatcher, &QFutureWatcherBase::finished, this, [this] {
+        const auto result = m_listWatcher->result();
+        if (!result) {
+            showMessage(tr("Could not load segments: %1").arg(result.error().toString()), true);
+            return;
+        }
+        m_segments = result.value();
+        showSegments();
+        emit listLoaded();
+    });
+    connect(m_table, &QTableWidget::itemSelectionChanged, this, [this] {
+        const QString id = selectedId();
+        for (const Segment &s : std::as_const(m_segments))
+            if (s.id == id && m_builder->segment().id != id)
+                m_builder->setSegment(s);
+        m_delete->setEnabled(!id.isEmpty() && !m_busy);
+        m_refresh->setEnabled(!id.isEmpty() && !m_busy);
+    });
+    connect(m_new, &QPushButton::clicked, this, &SegmentsPage::newSegment);
+    connect(m_save, &QPushButton::clicked, this, &SegmentsPage::saveSegment);
+    connect(m_refresh, &QPushButton::clicked, this, &SegmentsPage::refreshSelected);
+    connect(m_delete, &QPushButton::clicked, this, [this] { deleteSelected(true); });
+    setWorkspace(std::nullopt);
+}
+
+SegmentsPage::~SegmentsPage()
+{
+    m_listWatcher->disconnect(this);
+    m_tasks.waitForAll();
+}
+
+void SegmentsPage::setWorkspace(const std::optional<Store::WorkspaceInfo> &workspace)
+{
+    m_workspace = workspace;
+    m_segments.clear();
+    m_table->setRowCount(0);
+    m_message->hide();
+    m_builder->setWorkspace(workspace ? workspace->path : QString());
+    m_builder->setSegment(Segment());
+    for (QPushButton *b : {m_new, m_save})
+        b->setEnabled(workspace.has_value());
+    m_refresh->setEnabled(false);
+    m_delete->setEnabled(false);
+    if (workspace)
+        reload();
+}
+
+void SegmentsPage::reload(const QString &select)
+{
+    if (!m_workspace)
+        return;
+    m_select = select;
+    m_listWatcher->setFuture(m_tasks.track(Store::SegmentTasks::list(m_workspace->path)));
+}
+
+void SegmentsPage::showSegments()
+{
+    const QString keep = m_select.isEmpty() ? selectedId() : m_select;
+    const QSignalBlocker blocker(m_table);
+    m_table->setRowCount(int(m_segments.size()));
+    const QLocale locale;
+    for (int row = 0; row < m_segments.size(); ++row) {
+        const Segment &s = m_segments[row];
+        auto *name = new QTableWidgetItem(s.name);
+        name->setData(Qt::UserRole, s.id);
+        name->setToolTip(s.description);
+        m_table->setItem(row, 0, name);
+        m_table->setItem(row, 1, new QTableWidgetItem(kindLabel(s.type)));
+        auto *size = new QTableWidgetItem(locale.toString(s.size));
+        size->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        m_table->setItem(row, 2, size);
+        m_table->setItem(row, 3, new QTableWidgetItem(
+                                     s.refreshedAt ? locale.toString(QDateTime::fromMSecsSinceEpoch(*s.refreshedAt), QLocale::ShortFormat)
+                                                   : tr("—")));
+    }
+    m_table->resizeColumnsToContents();
+    m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_select.clear();
+    if (!keep.isEmpty())
+        selectSegment(keep);
+}
+
+void SegmentsPage::selectSegment(const QString &id)
+{
+    for (int row = 0; row < m_table->rowCount(); ++row) {
+        if (m_table->item(row, 0)->data(Qt::UserRole).toString() == id) {
+            m_table->selectRow(row);
+            for (const Segment &s : std::as_const(m_segments))
+                if (s.id == id)
+                    m_builder->setSegment(s);
+            return;
+        }
+    }
+}
+
+QString SegmentsPage::selectedId() const
+{
+    const auto rows = m_table->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : m_table->item(rows.first().row(), 0)->data(Qt::UserRole).toString();
+}
+
+void SegmentsPage::newSegment()
+{
+    m_table->clearSelection();
+    m_builder->setSegment(Segment());
+    m_builder->nameEdit()->setFocus();
+}
+
+void SegmentsPage::setBusy(bool busy)
+{
+    m_busy = busy;
+    m_save->setEnabled(!busy && m_workspace);
+    const bool selected = !selectedId().isEmpty();
+    m_refresh->setEnabled(!busy && selected);
+    m_delete->setEnabled(!busy && selected);
+}
+
+void SegmentsPage::saveSegment()
+{
+    if (!m_workspace || m_busy)
+        return;
+    const Segment s = m_builder->segment();
+    if (s.name.isEmpty()) {
+        showMessage(tr("Not saved: a segment needs a name."), true);
+        m_builder->nameEdit()->setFocus();
+        emit actionFinished(false);
+        return;
+    }
+    setBusy(true);
+    showMessage(s.type == SegmentType::AutoUpdate ? tr("Saving and evaluating “%1”…").arg(s.name) : tr("Saving “%1”…").arg(s.name), false);
+    whenDone(this, m_tasks, Store::SegmentTasks::save(m_workspace->path, s, Actor), [this](const Result<Segment> &saved) {
+        setBusy(false);
+        if (!saved) {
+            showMessage(tr("Not saved: %1").arg(saved.error().toString()), true);
+            emit actionFinished(false);
+            return;
+        }
+        showMessage(tr("Saved “%1”: %2 members.").arg(saved.value().name, QLocale().toString(saved.value().size)), false);
+        reload(saved.value().id);
+        emit actionFinished(true);
+    });
+}
+
+void SegmentsPage::refreshSelected()
+{
+    const QString id = selectedId();
+    if (!m_workspace || m_busy || id.isEmpty())
+        return;
+    setBusy(true);
+    showMessage(tr("Refreshing…"), false);
+    whenDone(this, m_tasks, Store::SegmentTasks::refresh(m_workspace->path, id), [this, id](const Result<Store::SegmentChange> &change) {
+        setBusy(false);
+        if (!change) {
+            showMessage(tr("Not refreshed: %1").arg(change.error().toString()), true);
+            emit actionFinished(false);
+            return;
+        }
+        const QLocale locale;
+        showMessage(tr("Refreshed: %1 members (%2 entered, %3 left).")
+                        .arg(locale.toString(change.value().size), locale.toString(change.value().entered),
+                             locale.toString(change.value().left)),
+                    false);
+        reload(id);
+        emit actionFinished(true);
+    });
+}
+
+void SegmentsPage::deleteSelected(bool confirm)
+{
+    const QString id = selectedId();
+    if (!m_workspace || m_busy || id.isEmpty())
+        return;
+    if (confirm) {
+        const auto answer = QMessageBox::question(this, tr("Delete segment"),
+                                                  tr("Delete “%1” and its membership history? Campaign rules that use "
+                                                     "it will no longer match anyone.")
+                                                      .arg(m_builder->segment().name));
+        if (answer != QMessageBox::Yes)
+            return;
+    }
+    setBusy(true);
+    whenDone(this, m_tasks, Store::SegmentTasks::remove(m_workspace->path, id, Actor), [this](const Status &removed) {
+        setBusy(false);
+        if (!removed) {
+            showMessage(tr("Not deleted: %1").arg(removed.error().toString()), true);
+            emit actionFinished(false);
+            return;
+        }
+        showMessage(tr("Deleted."), false);
+        m_builder->setSegment(Segment());
+        reload();
+        emit actionFinished(true);
+    });
+}
+
+void SegmentsPage::showMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("color: #b3261e; font-weight: bold;") : QString());
+    m_message->setVisible(!text.isEmpty());
+}
+
+QString SegmentsPage::messageText() const
+{
+    return m_message->isVisible() ? m_message->text() : QString();
+}
+
+} // namespace PromoDesk::Ui

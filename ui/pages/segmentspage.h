@@ -1,0 +1,71 @@
+#pragma once
+
+#include "backgroundtasks.h"
+#include "page.h"
+#include "store/segmentstore.h"
+
+#include <QFutureWatcher>
+
+class QLabel;
+class QPushButton;
+class QTableWidget;
+
+namespace PromoDesk::Ui {
+
+class SegmentBuilder;
+
+// Segments: the list (kind, members, last refresh) and the builder of the selected
+// or a new segment, with its live count. Saving, refreshing and deleting run off the
+// UI thread; the list reloads after each.
+class SegmentsPage : public Page
+{
+    Q_OBJECT
+
+public:
+    explicit SegmentsPage(QWidget *parent = nullptr);
+    ~SegmentsPage() override;
+
+    QString title() const override { return tr("Segments"); }
+    void setWorkspace(const std::optional<Store::WorkspaceInfo> &workspace) override;
+
+    SegmentBuilder *builder() const { return m_builder; }
+    QTableWidget *table() const { return m_table; }
+    const QList<Store::Segment> &segments() const { return m_segments; }
+    bool isBusy() const { return m_busy; }
+    QString messageText() const;
+
+    void newSegment();
+    void selectSegment(const QString &id);
+    void saveSegment();
+    void refreshSelected();
+    void deleteSelected(bool confirm);
+
+signals:
+    void listLoaded();
+    // A save, refresh or delete finished (ok or not); its message is on the page.
+    void actionFinished(bool ok);
+
+private:
+    void reload(const QString &select = {});
+    void showSegments();
+    void showMessage(const QString &text, bool error);
+    QString selectedId() const;
+    void setBusy(bool busy);
+
+    std::optional<Store::WorkspaceInfo> m_workspace;
+    QList<Store::Segment> m_segments;
+    QString m_select;
+    bool m_busy = false;
+
+    QTableWidget *m_table;
+    SegmentBuilder *m_builder;
+    QPushButton *m_new;
+    QPushButton *m_save;
+    QPushButton *m_refresh;
+    QPushButton *m_delete;
+    QLabel *m_message;
+    QFutureWatcher<Result<QList<Store::Segment>>> *m_listWatcher;
+    BackgroundTasks m_tasks; // last
+};
+
+} // namespace PromoDesk::Ui
