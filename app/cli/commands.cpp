@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "segmentcommands.h"
 #include "cliutil.h"
 
 #include "rules/evaluator.h"
@@ -320,13 +321,8 @@ int runRules(const QStringList &arguments)
 
 int runSegment(const QStringList &arguments)
 {
-    if (arguments.value(1) != QLatin1String("count")) {
-        if (arguments.contains(QStringLiteral("--help")) || arguments.contains(QStringLiteral("-h"))) {
-            std::fputs("Usage: promodesk-cli segment count --workspace FILE --rule TEXT [--now ISO] [--zone ZONE]\n", stdout);
-            return 0;
-        }
-        return fail(QStringLiteral("segment: say which subcommand (segment count)"), 2);
-    }
+    if (arguments.value(1) != QLatin1String("count"))
+        return runSegmentCommand(arguments); // list, create, refresh, export, add
     QCommandLineParser parser;
     const QCommandLineOption workspace = workspaceOption();
     const QCommandLineOption rule(QStringLiteral("rule"), QStringLiteral("The rule, in the text syntax."), QStringLiteral("TEXT"));

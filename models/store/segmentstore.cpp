@@ -1,5 +1,6 @@
 #include "store/segmentstore.h"
 
+#include "common/csv.h"
 #include "common/ids.h"
 #include "rules/json.h"
 #include "rules/sqlcompiler.h"
@@ -10,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSaveFile>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -508,6 +510,19 @@ Result<QList<SegmentSizePoint>> SegmentStore::sizeHistory(const QString &id)
     return out;
 }
 
+Result<qint64> SegmentStore::customerKey(const QString &idOrSourceId)
+{
+    const qint64 key = Ids::parse(Ids::Customer, idOrSourceId).value_or(-1);
+    auto q = exec(m_connection, QStringLiteral("SELECT id FROM customers WHERE id = ? OR source_id = ? LIMIT 1"),
+                  {key, idOrSourceId});
+    if (!q)
+        return q.error();
+    if (!q.value().next())
+        return Error{QStringLiteral("%1 is not a customer of this workspace (by id or source id)").arg(idOrSourceId),
+                     QStringLiteral("customer")};
+    return q.value().value(0).toLongLong();
+}
+
 Status refreshSegmentsForCustomers(Connection &connection, const QList<qint64> &customerKeys, qint64 now)
 {
     if (customerKeys.isEmpty())
@@ -577,6 +592,95 @@ Result<QList<CustomerRow>> firstMatching(Connection &connection, const Rules::No
         rows.append(row);
     }
     return rows;
+}
+
+Result<qint64> exportSegmentMembers(Connection &connection, const Segment &segment, QIODevice *device,
+                                    const CsvExportOptions &options, qint64 now, const ExportProgress &report)
+{
+    const bool stored = segment.type != SegmentType::Passive;
+    QString from;
+    QVariantList bindings;
+    QString where;
+    if (stored) {
+        from = QStringLiteral("segment_members m JOIN customers c ON c.id = m.customer_id");
+        where = QStringLiteral("m.segment_id = ? AND m.left_at IS NULL");
+        bindings << segment.id;
+    } else {
+        auto compiled = compile(segment, now);
+        if (!compiled)
+            return compiled.error();
+        from = QStringLiteral("customers c");
+        where = compiled.value().where;
+        bindings = compiled.value().bindings;
+    }
+    // One read snapshot for the count and the rows.
+    const bool own = !inTransaction(connection);
+    if (own) {
+        if (Status s = connection.exec(QStringLiteral("BEGIN")); !s)
+            return s.error();
+    }
+    auto finish = [&](Result<qint64> result) {
+        if (own)
+            connection.rollback();
+        return result;
+    };
+    auto total = exec(connection, QStringLiteral("SELECT count(*) FROM %1 WHERE %2").arg(from, where), bindings);
+    if (!total || !total.value().next())
+        return finish(total ? Error{QStringLiteral("no count"), QStringLiteral("segments")} : total.error());
+    const qint64 expected = total.value().value(0).toLongLong();
+    auto rows = exec(connection,
+                     QStringLiteral("SELECT c.id, c.source_id, c.name, c.email, c.phone, c.address_country, c.address_city, "
+                                    "c.address_postal_code, c.loyalty_tier, c.consent_email, c.consent_sms, c.consent_push, "
+                                    "c.orders_count, c.total_spent, c.last_order_at, c.created_at, %1 FROM %2 WHERE %3 "
+                                    "ORDER BY c.id")
+                         .arg(stored ? QStringLiteral("m.entered_at") : QStringLiteral("NULL"), from, where),
+                     bindings);
+    if (!rows)
+        return finish(rows.error());
+    Csv::Writer csv(device, Csv::Writer::Options{options.byteOrderMark, options.formulaGuard});
+    QStringList header = {QStringLiteral("id"), QStringLiteral("source_id"), QStringLiteral("name"), QStringLiteral("email"),
+                          QStringLiteral("phone"), QStringLiteral("country"), QStringLiteral("city"),
+                          QStringLiteral("postal_code"), QStringLiteral("loyalty_tier"), QStringLiteral("consent_email"),
+                          QStringLiteral("consent_sms"), QStringLiteral("consent_push"), QStringLiteral("orders_count"),
+                          QStringLiteral("total_spent"), QStringLiteral("currency"), QStringLiteral("last_order_at"),
+                          QStringLiteral("created_at")};
+    if (stored)
+        header << QStringLiteral("entered_at");
+    csv.header(header);
+    auto currency = exec(connection, QStringLiteral("SELECT value FROM workspace_meta WHERE key = 'currency'"));
+    const QString code = currency && currency.value().next() ? currency.value().value(0).toString() : QString();
+    qint64 written = 0;
+    QSqlQuery &q = rows.value();
+    while (q.next()) {
+        csv.text(Ids::make(Ids::Customer, q.value(0).toLongLong()));
+        for (int column = 1; column <= 8; ++column)
+            csv.text(q.value(column).toString());
+        for (int column = 9; column <= 11; ++column)
+            csv.boolean(q.value(column).toBool());
+        csv.number(q.value(12).toLongLong());
+        csv.money(q.value(13).toLongLong());
+        csv.text(code);
+        if (q.value(14).isNull())
+            csv.empty();
+        else
+            csv.timestamp(q.value(14).toLongLong());
+        csv.timestamp(q.value(15).toLongLong());
+        if (stored)
+            csv.timestamp(q.value(16).toLongLong());
+        csv.endRow();
+        ++written;
+        if ((written & 1023) == 0) {
+            if (report.cancelled && report.cancelled->load())
+                return finish(Error{QStringLiteral("cancelled"), QStringLiteral("export")});
+            if (report.progress)
+                report.progress(written, expected);
+        }
+    }
+    if (Status s = csv.finish(); !s)
+        return finish(s.error());
+    if (report.progress)
+        report.progress(written, expected);
+    return finish(written);
 }
 
 namespace SegmentTasks {
@@ -653,6 +757,39 @@ QFuture<Status> remove(const QString &path, const QString &id, const QString &ac
         if (!connection)
             return connection.error();
         return SegmentStore(*connection.value()).remove(id, actor);
+    });
+}
+
+QFuture<Result<qint64>> exportMembers(const QString &path, const QString &id, const QString &file,
+                                      const CsvExportOptions &options, std::shared_ptr<std::atomic_bool> cancelled,
+                                      std::shared_ptr<std::atomic<qint64>> rows)
+{
+    return QtConcurrent::run([=]() -> Result<qint64> {
+        auto connection = Connection::open(path, Connection::Access::ReadOnly);
+        if (!connection)
+            return connection.error();
+        auto segment = SegmentStore(*connection.value()).load(id);
+        if (!segment)
+            return segment.error();
+        if (!segment.value())
+            return Error{QStringLiteral("no segment %1").arg(id), QStringLiteral("id")};
+        QSaveFile out(file);
+        if (!out.open(QIODevice::WriteOnly))
+            return Error{out.errorString(), file};
+        ExportProgress report;
+        report.cancelled = cancelled.get();
+        report.progress = [rows](qint64 done, qint64) {
+            if (rows)
+                rows->store(done);
+        };
+        auto written = exportSegmentMembers(*connection.value(), *segment.value(), &out, options, nowMs(), report);
+        if (!written) {
+            out.cancelWriting();
+            return written.error();
+        }
+        if (!out.commit())
+            return Error{out.errorString(), file};
+        return written;
     });
 }
 

@@ -5,10 +5,14 @@
 #include "store/customerrepository.h"
 
 #include <QFuture>
+#include <QIODevice>
 #include <QList>
 #include <QString>
 #include <QTimeZone>
 
+#include <atomic>
+#include <functional>
+#include <memory>
 #include <optional>
 
 namespace PromoDesk::Store {
@@ -95,6 +99,8 @@ public:
     Result<QList<qint64>> memberKeys(const QString &id, qint64 afterId, int limit);
     Result<QList<Membership>> membershipsOf(qint64 customerKey);
     Result<QList<SegmentSizePoint>> sizeHistory(const QString &id);
+    // A customer's key from "cust_N" or the shop's source id; an error names the unknown one.
+    Result<qint64> customerKey(const QString &idOrSourceId);
 
     // Re-evaluates an auto-update segment for these customers only, in the caller's
     // transaction (refreshSegmentsForCustomers runs it for every auto-update segment).
@@ -120,6 +126,25 @@ Result<qint64> countMatching(Connection &connection, const Rules::Node &checkedR
 Result<QList<CustomerRow>> firstMatching(Connection &connection, const Rules::Node &checkedRule, qint64 now,
                                          const QTimeZone &zone, int limit);
 
+// Writes the members of a segment (passive: whoever its rule matches now) to CSV
+// (docs/csv.md: RFC 4180, money with a dot, ISO-8601 times), one row per customer in id
+// order: id, source_id, name, email, phone, country, city, postal_code, loyalty_tier,
+// consents, orders_count, total_spent, last_order_at, created_at, entered_at (stored
+// members only). Streams: memory stays flat. `progress` gets rows written; `cancelled`
+// stops it (the caller throws the file away).
+struct CsvExportOptions
+{
+    bool byteOrderMark = false;
+    bool formulaGuard = true;
+};
+struct ExportProgress
+{
+    std::function<void(qint64 rows, qint64 total)> progress;
+    const std::atomic_bool *cancelled = nullptr;
+};
+Result<qint64> exportSegmentMembers(Connection &connection, const Segment &segment, QIODevice *device,
+                                    const CsvExportOptions &options, qint64 now, const ExportProgress &report = {});
+
 // Background versions for the UI, each on its own connection.
 namespace SegmentTasks {
 struct LiveCount
@@ -135,6 +160,11 @@ QFuture<Result<QList<Segment>>> list(const QString &path);
 QFuture<Result<Segment>> save(const QString &path, const Segment &segment, const QString &actor);
 QFuture<Result<SegmentChange>> refresh(const QString &path, const QString &id);
 QFuture<Status> remove(const QString &path, const QString &id, const QString &actor);
+// Writes the members to `file` through a QSaveFile: the file appears whole, or not at
+// all (an error, or `cancelled`). `rows` is updated as it goes (for a progress bar).
+QFuture<Result<qint64>> exportMembers(const QString &path, const QString &id, const QString &file,
+                                      const CsvExportOptions &options, std::shared_ptr<std::atomic_bool> cancelled,
+                                      std::shared_ptr<std::atomic<qint64>> rows);
 } // namespace SegmentTasks
 
 } // namespace PromoDesk::Store

@@ -2,6 +2,7 @@
 // line on stderr that says what was wrong.
 
 #include "clirunner.h"
+#include "common/ids.h"
 #include "testsupport.h"
 
 #include "store/schema.h"
@@ -36,6 +37,7 @@ private slots:
     void rulesCheckErrorsGiveLineAndColumn();
     void rulesExplainTracesEveryCondition();
     void segmentCountMatchesAPlainQuery();
+    void segmentsCreateExportAndAdd();
     void initTestCase();
 
     void helpPrintsUsage_data();
@@ -330,6 +332,71 @@ void TestCli::segmentCountMatchesAPlainQuery()
     RUN_CLI(cart, {u"segment"_s, u"count"_s, u"-w"_s, workspace, u"--rule"_s, u"order.amount > 5.00"_s});
     QCOMPARE(cart.exitCode, 2);
     QVERIFY2(cart.err.contains("describes a cart"), cart.err.constData());
+}
+
+// Segments from the command line: create (auto-update and static), add members from a
+// file of ids (an unknown one refuses the whole file), and export — read back by Python's
+// csv module, cell by cell against the database, formula guard included.
+void TestCli::segmentsCreateExportAndAdd()
+{
+    const QString workspace = path(u"segments.promodesk"_s);
+    RUN_CLI_JSON(created, {u"init"_s, u"-w"_s, workspace, u"--demo"_s, u"small"_s, u"--quiet"_s});
+    RUN_CLI_JSON(irish, {u"segment"_s, u"create"_s, u"-w"_s, workspace, u"--name"_s, u"Ireland"_s, u"--rule"_s,
+                         u"customer.country is \"IE\""_s});
+    QCOMPARE(irish.value(u"type").toString(), u"auto-update"_s);
+    auto db = Store::Connection::open(workspace, Store::Connection::Access::ReadOnly);
+    QVERIFY(db.ok());
+    QSqlQuery q(db.value()->database());
+    QVERIFY(q.exec(u"SELECT count(*) FROM customers WHERE address_country = 'IE'"_s) && q.next());
+    const qint64 irishCount = q.value(0).toLongLong();
+    QVERIFY(irishCount > 0);
+    QCOMPARE(irish.value(u"size").toInteger(), irishCount);
+
+    RUN_CLI_JSON(vip, {u"segment"_s, u"create"_s, u"-w"_s, workspace, u"--name"_s, u"VIP"_s, u"--type"_s, u"static"_s});
+    QFile ids(path(u"vip-ids.txt"_s));
+    QVERIFY(ids.open(QIODevice::WriteOnly));
+    ids.write("id\ncust_1\ncust_2\nno-such-customer\n");
+    ids.close();
+    RUN_CLI(refused, {u"segment"_s, u"add"_s, u"-w"_s, workspace, u"--segment"_s, u"VIP"_s, u"--ids"_s, ids.fileName()});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains("line 4: no-such-customer is not a customer"), refused.err.constData());
+    QVERIFY(ids.open(QIODevice::WriteOnly));
+    ids.write("cust_1\ncust_2\n");
+    ids.close();
+    RUN_CLI_JSON(added, {u"segment"_s, u"add"_s, u"-w"_s, workspace, u"--segment"_s, u"vip"_s, u"--ids"_s, ids.fileName()});
+    QCOMPARE(added.value(u"size").toInt(), 2);
+
+    // Export, then read it back independently.
+    const QString csv = path(u"ireland.csv"_s);
+    RUN_CLI(exported, {u"segment"_s, u"export"_s, u"-w"_s, workspace, u"--segment"_s, u"Ireland"_s, u"--output"_s, csv});
+    QCOMPARE(exported.exitCode, 0);
+    QProcess python;
+    python.start(u"python3"_s, {u"-c"_s, u"import csv,sys\n"
+                                          "rows=list(csv.reader(open(sys.argv[1],newline='',encoding='utf-8')))\n"
+                                          "print(len(rows)-1)\n"
+                                          "h=rows[0]\n"
+                                          "r=rows[1]\n"
+                                          "print(r[h.index('id')]); print(r[h.index('total_spent')]); print(r[h.index('phone')])\n"_s,
+                                 csv});
+    QVERIFY(python.waitForFinished(30000));
+    const QStringList lines = QString::fromUtf8(python.readAllStandardOutput()).split(u'\n');
+    QVERIFY2(lines.size() >= 4, qPrintable(QString::fromUtf8(python.readAllStandardError())));
+    QCOMPARE(lines[0].toLongLong(), irishCount);
+    const qint64 key = Ids::parse(Ids::Customer, lines[1]).value_or(-1);
+    QVERIFY(q.prepare(u"SELECT total_spent, phone FROM customers WHERE id = ?"_s));
+    q.addBindValue(key);
+    QVERIFY(q.exec() && q.next());
+    QCOMPARE(lines[2], u"%1.%2"_s.arg(q.value(0).toLongLong() / 100).arg(q.value(0).toLongLong() % 100, 2, 10, QLatin1Char('0')));
+    const QString phone = q.value(1).toString();
+    // A phone number starting with + is text a spreadsheet would run as a formula: guarded.
+    QCOMPARE(lines[3], phone.startsWith(u'+') ? u"'"_s + phone : phone);
+    RUN_CLI(raw, {u"segment"_s, u"export"_s, u"-w"_s, workspace, u"--segment"_s, u"Ireland"_s, u"--no-formula-guard"_s});
+    QCOMPARE(raw.exitCode, 0);
+    QVERIFY(raw.out.startsWith("id,source_id,name"));
+    QVERIFY(raw.out.contains("\r\n"));
+    QCOMPARE(raw.out.count("\r\n"), irishCount + 1);
+    if (phone.startsWith(u'+'))
+        QVERIFY(raw.out.contains("," + phone.toUtf8() + ","));
 }
 
 // Kill the process for real in the middle of generating demo data: no file appears
