@@ -1,6 +1,11 @@
 #include "editors/campaigneditor.h"
 #include "mainwindow.h"
 #include "pages/campaignspage.h"
+#include "pages/segmentspage.h"
+#include "editors/segmentbuilder.h"
+#include "editors/ruleseditor.h"
+#include "rules/syntax.h"
+#include "rules/typecheck.h"
 #include "widgets/tryitpanel.h"
 #include "pages/customerspage.h"
 #include "pages/page.h"
@@ -33,6 +38,33 @@ void save(QWidget *widget, const QString &file)
         std::fprintf(stderr, "promodesk: cannot write %s\n", qPrintable(file));
 }
 
+// The segment builder with a live count of a three-condition rule, then quits.
+void screenshotSegmentBuilder(const QString &dir)
+{
+    auto *window = qobject_cast<PromoDesk::Ui::MainWindow *>(QApplication::activeWindow());
+    if (!window)
+        for (QWidget *w : QApplication::topLevelWidgets())
+            if ((window = qobject_cast<PromoDesk::Ui::MainWindow *>(w)))
+                break;
+    auto *segments = window ? window->findChild<PromoDesk::Ui::SegmentsPage *>() : nullptr;
+    if (!segments) {
+        QApplication::quit();
+        return;
+    }
+    window->showPage(int(window->pages().indexOf(segments)));
+    PromoDesk::Ui::SegmentBuilder *builder = segments->builder();
+    QObject::connect(builder, &PromoDesk::Ui::SegmentBuilder::counted, window, [window, dir] {
+        save(window, QDir(dir).filePath(QStringLiteral("segmentBuilder.png")));
+        QApplication::quit();
+    });
+    PromoDesk::Store::Segment irish;
+    irish.name = QStringLiteral("Irish regulars, active lately");
+    irish.rule = PromoDesk::Rules::check(PromoDesk::Rules::parse(QStringLiteral(
+                     "customer.country is \"IE\" and customer.total_spent >= 200.00 and "
+                     "customer.last_order_at within last 90 days")).value()).value();
+    builder->setSegment(irish);
+}
+
 // The campaign editor on the tiered promotion of the demo (scenario 02), one PNG per
 // section, then quits. Without that campaign, it just quits.
 void screenshotEditor(PromoDesk::Ui::MainWindow &window, const QString &dir)
@@ -59,7 +91,8 @@ void screenshotEditor(PromoDesk::Ui::MainWindow &window, const QString &dir)
         PromoDesk::Ui::TryItPanel *tryIt = editor->tryItPanel();
         QObject::connect(tryIt, &PromoDesk::Ui::TryItPanel::finished, editor, [editor, dir] {
             save(editor, QDir(dir).filePath(QStringLiteral("campaignEditor-tryit.png")));
-            QApplication::quit();
+            editor->close();
+            screenshotSegmentBuilder(dir);
         });
         PromoDesk::Engine::OrderItem first;
         first.sku = QStringLiteral("sku_00069_3");

@@ -9,6 +9,8 @@
 #include "store/workspace.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
@@ -757,6 +759,31 @@ QFuture<Status> remove(const QString &path, const QString &id, const QString &ac
         if (!connection)
             return connection.error();
         return SegmentStore(*connection.value()).remove(id, actor);
+    });
+}
+
+QFuture<Result<SegmentChange>> addMembersFromFile(const QString &path, const QString &id, const QString &file)
+{
+    return QtConcurrent::run([=]() -> Result<SegmentChange> {
+        QFile in(file);
+        if (!in.open(QIODevice::ReadOnly | QIODevice::Text))
+            return Error{in.errorString(), file};
+        auto connection = Workspace::openForWriting(path);
+        if (!connection)
+            return connection.error();
+        SegmentStore store(*connection.value());
+        QList<qint64> keys;
+        const QString name = QFileInfo(file).fileName();
+        for (int lineNo = 1; !in.atEnd(); ++lineNo) {
+            const QString line = QString::fromUtf8(in.readLine()).trimmed().remove(QChar(0xFEFF));
+            if (line.isEmpty() || (lineNo == 1 && (line == QLatin1String("id") || line == QLatin1String("source_id"))))
+                continue;
+            auto key = store.customerKey(line);
+            if (!key)
+                return Error{key.error().message, QStringLiteral("%1, line %2").arg(name).arg(lineNo)};
+            keys << key.value();
+        }
+        return store.addMembers(id, keys, nowMs());
     });
 }
 

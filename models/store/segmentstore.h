@@ -160,6 +160,10 @@ QFuture<Result<QList<Segment>>> list(const QString &path);
 QFuture<Result<Segment>> save(const QString &path, const Segment &segment, const QString &actor);
 QFuture<Result<SegmentChange>> refresh(const QString &path, const QString &id);
 QFuture<Status> remove(const QString &path, const QString &id, const QString &actor);
+// Adds the customers listed in `file` (one id or source id per line; a first line
+// "id" or "source_id" is a header) to a static segment: all or none; an unknown one is
+// named with its line.
+QFuture<Result<SegmentChange>> addMembersFromFile(const QString &path, const QString &id, const QString &file);
 // Writes the members to `file` through a QSaveFile: the file appears whole, or not at
 // all (an error, or `cancelled`). `rows` is updated as it goes (for a progress bar).
 QFuture<Result<qint64>> exportMembers(const QString &path, const QString &id, const QString &file,

@@ -17,6 +17,9 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -46,6 +49,7 @@ private slots:
     void seedSegmentsByClicking();
     void staleCountsAreDropped();
     void cartRulesAreRefused();
+    void exportCancelAndAddFromFile();
     void refreshAndDelete();
 
 private:
@@ -166,6 +170,79 @@ void TestSegmentsPage::cartRulesAreRefused()
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
     QVERIFY(!finished[0][0].toBool());
     QVERIFY2(page.messageText().startsWith(u"Not saved"_s), qPrintable(page.messageText()));
+}
+
+void TestSegmentsPage::exportCancelAndAddFromFile()
+{
+    Ui::SegmentsPage page;
+    page.show();
+    QVERIFY(open(page));
+    QString irish;
+    qint64 size = 0;
+    for (const Store::Segment &s : page.segments())
+        if (s.name == u"Ireland"_s) {
+            irish = s.id;
+            size = s.size;
+        }
+    QVERIFY(!irish.isEmpty() && size > 1024);
+    page.selectSegment(irish);
+    QSignalSpy finished(&page, &Ui::SegmentsPage::actionFinished);
+
+    // Cancelled at once: no file under the name, and the page says so.
+    const QString cancelled = m_dir.filePath(u"cancelled.csv"_s);
+    page.exportSelected(cancelled);
+    QVERIFY(page.isExporting());
+    QVERIFY(page.findChild<QWidget *>(u"exportProgress"_s)->isVisible());
+    page.cancelExport();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+    QVERIFY(!finished[0][0].toBool());
+    QVERIFY2(page.messageText().contains(u"cancelled"_s), qPrintable(page.messageText()));
+    QVERIFY(!QFileInfo::exists(cancelled));
+    QVERIFY(QDir(m_dir.path()).entryList({u"cancelled*"_s}).isEmpty()); // no temporary left either
+
+    // Whole: a header and one row per member.
+    const QString file = m_dir.filePath(u"ireland.csv"_s);
+    page.exportSelected(file);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 10000);
+    QVERIFY2(finished[1][0].toBool(), qPrintable(page.messageText()));
+    QFile csv(file);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QByteArray bytes = csv.readAll();
+    QCOMPARE(bytes.count("\r\n"), size + 1);
+
+    // A static segment filled from a file of ids: an unknown id refuses the file.
+    {
+        auto db = Store::Workspace::openForWriting(m_path);
+        Store::Segment vip;
+        vip.name = u"VIP"_s;
+        vip.type = Store::SegmentType::Static;
+        PD_VERIFY_OK(Store::SegmentStore(*db.value()).save(vip, u"test"_s, m_now));
+    }
+    QVERIFY(open(page));
+    QString vipId;
+    for (const Store::Segment &s : page.segments())
+        if (s.name == u"VIP"_s)
+            vipId = s.id;
+    page.selectSegment(vipId);
+    QVERIFY(page.findChild<QPushButton *>(u"addMembersFromFile"_s)->isEnabled());
+    const QString ids = m_dir.filePath(u"ids.txt"_s);
+    QFile list(ids);
+    QVERIFY(list.open(QIODevice::WriteOnly));
+    list.write("source_id\ncust_3\nmissing-one\n");
+    list.close();
+    page.addMembersFromFile(ids);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 10000);
+    QVERIFY(!finished[2][0].toBool());
+    QVERIFY2(page.messageText().contains(u"ids.txt, line 3: missing-one is not a customer"_s), qPrintable(page.messageText()));
+    QVERIFY(list.open(QIODevice::WriteOnly));
+    list.write("cust_3\ncust_4\n");
+    list.close();
+    page.addMembersFromFile(ids);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 4, 10000);
+    QVERIFY2(finished[3][0].toBool(), qPrintable(page.messageText()));
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(page.segments().begin(), page.segments().end(),
+                                         [](const Store::Segment &s) { return s.name == u"VIP"_s && s.size == 2; }),
+                             10000);
 }
 
 void TestSegmentsPage::refreshAndDelete()

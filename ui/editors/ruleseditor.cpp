@@ -177,8 +177,9 @@ QWidget *RulesEditor::createVisualTab()
     m_tree->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_tree->setUniformRowHeights(true);
     m_tree->header()->setStretchLastSection(true);
-    m_tree->setColumnWidth(RuleTreeModel::LabelColumn, 220);
-    m_tree->setColumnWidth(RuleTreeModel::OperatorColumn, 110);
+    // Narrow enough that the value column shows without scrolling in a half-width editor.
+    m_tree->setColumnWidth(RuleTreeModel::LabelColumn, 170);
+    m_tree->setColumnWidth(RuleTreeModel::OperatorColumn, 90);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, [this] {
         loadPanel();
         updateButtons();

@@ -61,9 +61,12 @@ SegmentBuilder::SegmentBuilder(QWidget *parent)
     m_preview->verticalHeader()->hide();
     m_preview->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_preview->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_preview->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_preview->verticalHeader()->setDefaultSectionSize(m_preview->fontMetrics().height() + 6);
+    m_preview->setMinimumHeight(m_preview->fontMetrics().height() * 8);
     m_sql->setObjectName(QStringLiteral("segmentSql"));
     m_sql->setReadOnly(true);
-    m_sql->setMaximumHeight(90);
+    m_sql->setMaximumHeight(m_sql->fontMetrics().height() * 3 + 12);
     QFont mono(QStringLiteral("monospace"));
     mono.setStyleHint(QFont::Monospace);
     m_sql->setFont(mono);
@@ -91,8 +94,9 @@ SegmentBuilder::SegmentBuilder(QWidget *parent)
     auto *splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(rulesBox);
     splitter->addWidget(resultBox);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({330, 420});
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(form);

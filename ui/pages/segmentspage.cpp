@@ -2,11 +2,16 @@
 
 #include "editors/segmentbuilder.h"
 
+#include <QCheckBox>
 #include <QDateTime>
+#include <QFileDialog>
+#include <QProgressBar>
+#include <QTimer>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QGridLayout>
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
@@ -50,7 +55,10 @@ void whenDone(QObject *context, BackgroundTasks &tasks, QFuture<T> future, Done 
 SegmentsPage::SegmentsPage(QWidget *parent)
     : Page(parent), m_table(new QTableWidget(0, 4)), m_builder(new SegmentBuilder),
       m_new(new QPushButton(tr("New segment"))), m_save(new QPushButton(tr("Save"))),
-      m_refresh(new QPushButton(tr("Refresh members"))), m_delete(new QPushButton(tr("Delete"))), m_message(new QLabel),
+      m_refresh(new QPushButton(tr("Refresh members"))), m_delete(new QPushButton(tr("Delete"))),
+      m_export(new QPushButton(tr("Export CSV…"))), m_addFromFile(new QPushButton(tr("Add from file…"))),
+      m_cancelExport(new QPushButton(tr("Cancel"))), m_exportProgress(new QProgressBar), m_exportPoll(new QTimer(this)),
+      m_message(new QLabel),
       m_listWatcher(new QFutureWatcher<Result<QList<Segment>>>(this))
 {
     setObjectName(QStringLiteral("segmentsPage"));
@@ -72,6 +80,20 @@ SegmentsPage::SegmentsPage(QWidget *parent)
     m_refresh->setShortcut(QKeySequence::Refresh);
     m_refresh->setToolTip(tr("Re-evaluate the rule now (F5); for a static segment, freeze its matches as the members"));
     m_delete->setObjectName(QStringLiteral("deleteSegment"));
+    m_export->setObjectName(QStringLiteral("exportSegment"));
+    m_export->setToolTip(tr("Write the members to a CSV file (RFC 4180, UTF-8; text cells guarded against formulas)"));
+    m_addFromFile->setObjectName(QStringLiteral("addMembersFromFile"));
+    m_addFromFile->setToolTip(tr("Static segments: add the customers listed in a file, one id or source id per line"));
+    m_cancelExport->setObjectName(QStringLiteral("cancelExport"));
+    m_cancelExport->hide();
+    m_exportProgress->setObjectName(QStringLiteral("exportProgress"));
+    m_exportProgress->setMaximumWidth(220);
+    m_exportProgress->hide();
+    m_exportPoll->setInterval(100);
+    connect(m_exportPoll, &QTimer::timeout, this, [this] {
+        if (m_exportRows)
+            m_exportProgress->setValue(int(std::min<qint64>(m_exportRows->load(), m_exportProgress->maximum())));
+    });
     m_message->setObjectName(QStringLiteral("segmentMessage"));
     m_message->setWordWrap(true);
     m_message->hide();
@@ -91,6 +113,10 @@ SegmentsPage::SegmentsPage(QWidget *parent)
     builderLayout->setContentsMargins(0, 0, 0, 0);
     builderLayout->addWidget(m_builder, 1);
     auto *builderButtons = new QHBoxLayout;
+    builderButtons->addWidget(m_export);
+    builderButtons->addWidget(m_exportProgress);
+    builderButtons->addWidget(m_cancelExport);
+    builderButtons->addWidget(m_addFromFile);
     builderButtons->addStretch();
     builderButtons->addWidget(m_refresh);
     builderButtons->addWidget(m_save);
@@ -123,11 +149,34 @@ SegmentsPage::SegmentsPage(QWidget *parent)
                 m_builder->setSegment(s);
         m_delete->setEnabled(!id.isEmpty() && !m_busy);
         m_refresh->setEnabled(!id.isEmpty() && !m_busy);
+        m_export->setEnabled(!id.isEmpty() && !m_exportCancel);
+        m_addFromFile->setEnabled(!id.isEmpty() && !m_busy && m_builder->segment().type == SegmentType::Static);
     });
     connect(m_new, &QPushButton::clicked, this, &SegmentsPage::newSegment);
     connect(m_save, &QPushButton::clicked, this, &SegmentsPage::saveSegment);
     connect(m_refresh, &QPushButton::clicked, this, &SegmentsPage::refreshSelected);
     connect(m_delete, &QPushButton::clicked, this, [this] { deleteSelected(true); });
+    connect(m_cancelExport, &QPushButton::clicked, this, &SegmentsPage::cancelExport);
+    connect(m_export, &QPushButton::clicked, this, [this] {
+        QFileDialog dialog(this, tr("Export segment members"));
+        dialog.setAcceptMode(QFileDialog::AcceptSave);
+        dialog.setNameFilter(tr("CSV files (*.csv)"));
+        dialog.setDefaultSuffix(QStringLiteral("csv"));
+        dialog.selectFile(m_builder->segment().name + QStringLiteral(".csv"));
+        auto *bom = new QCheckBox(tr("For Excel (UTF-8 byte order mark)"));
+        // The options ride along under the file list where the platform dialog allows it.
+        dialog.setOption(QFileDialog::DontUseNativeDialog, true);
+        if (auto *grid = qobject_cast<QGridLayout *>(dialog.layout()))
+            grid->addWidget(bom, grid->rowCount(), 0, 1, -1);
+        if (dialog.exec() == QDialog::Accepted && !dialog.selectedFiles().isEmpty())
+            exportSelected(dialog.selectedFiles().constFirst(), Store::CsvExportOptions{bom->isChecked(), true});
+    });
+    connect(m_addFromFile, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Add customers from a file"), QString(),
+                                                          tr("Lists of ids (*.csv *.txt);;All files (*)"));
+        if (!file.isEmpty())
+            addMembersFromFile(file);
+    });
     setWorkspace(std::nullopt);
 }
 
@@ -149,6 +198,8 @@ void SegmentsPage::setWorkspace(const std::optional<Store::WorkspaceInfo> &works
         b->setEnabled(workspace.has_value());
     m_refresh->setEnabled(false);
     m_delete->setEnabled(false);
+    m_export->setEnabled(false);
+    m_addFromFile->setEnabled(false);
     if (workspace)
         reload();
 }
@@ -221,6 +272,7 @@ void SegmentsPage::setBusy(bool busy)
     const bool selected = !selectedId().isEmpty();
     m_refresh->setEnabled(!busy && selected);
     m_delete->setEnabled(!busy && selected);
+    m_addFromFile->setEnabled(!busy && selected && m_builder->segment().type == SegmentType::Static);
 }
 
 void SegmentsPage::saveSegment()
@@ -299,6 +351,73 @@ void SegmentsPage::deleteSelected(bool confirm)
         reload();
         emit actionFinished(true);
     });
+}
+
+void SegmentsPage::exportSelected(const QString &file, const Store::CsvExportOptions &options)
+{
+    const QString id = selectedId();
+    if (!m_workspace || id.isEmpty() || m_exportCancel)
+        return;
+    qint64 expected = 0;
+    for (const Segment &s : std::as_const(m_segments))
+        if (s.id == id)
+            expected = s.size;
+    m_exportCancel = std::make_shared<std::atomic_bool>(false);
+    m_exportRows = std::make_shared<std::atomic<qint64>>(0);
+    m_exportProgress->setRange(0, int(std::clamp<qint64>(expected, 1, INT_MAX)));
+    m_exportProgress->setValue(0);
+    m_exportProgress->show();
+    m_cancelExport->show();
+    m_export->setEnabled(false);
+    m_exportPoll->start();
+    showMessage(tr("Exporting to %1…").arg(file), false);
+    whenDone(this, m_tasks, Store::SegmentTasks::exportMembers(m_workspace->path, id, file, options, m_exportCancel, m_exportRows),
+             [this, file](const Result<qint64> &written) {
+                 const bool cancelled = m_exportCancel && m_exportCancel->load();
+                 m_exportCancel.reset();
+                 m_exportPoll->stop();
+                 m_exportProgress->hide();
+                 m_cancelExport->hide();
+                 m_export->setEnabled(!selectedId().isEmpty());
+                 if (!written) {
+                     showMessage(cancelled ? tr("Export cancelled; no file was written.")
+                                           : tr("Not exported: %1").arg(written.error().toString()),
+                                 !cancelled);
+                     emit actionFinished(false);
+                     return;
+                 }
+                 showMessage(tr("Exported %1 members to %2.").arg(QLocale().toString(written.value()), file), false);
+                 emit actionFinished(true);
+             });
+}
+
+void SegmentsPage::cancelExport()
+{
+    if (m_exportCancel)
+        m_exportCancel->store(true);
+}
+
+void SegmentsPage::addMembersFromFile(const QString &file)
+{
+    const QString id = selectedId();
+    if (!m_workspace || m_busy || id.isEmpty())
+        return;
+    setBusy(true);
+    whenDone(this, m_tasks, Store::SegmentTasks::addMembersFromFile(m_workspace->path, id, file),
+             [this, id](const Result<Store::SegmentChange> &change) {
+                 setBusy(false);
+                 if (!change) {
+                     showMessage(tr("Nobody added: %1").arg(change.error().toString()), true);
+                     emit actionFinished(false);
+                     return;
+                 }
+                 const QLocale locale;
+                 showMessage(tr("Added %1 customers; %2 members now.")
+                                 .arg(locale.toString(change.value().entered), locale.toString(change.value().size)),
+                             false);
+                 reload(id);
+                 emit actionFinished(true);
+             });
 }
 
 void SegmentsPage::showMessage(const QString &text, bool error)

@@ -6,7 +6,12 @@
 
 #include <QFutureWatcher>
 
+#include <atomic>
+#include <memory>
+
 class QLabel;
+class QProgressBar;
+class QTimer;
 class QPushButton;
 class QTableWidget;
 
@@ -39,6 +44,13 @@ public:
     void saveSegment();
     void refreshSelected();
     void deleteSelected(bool confirm);
+    // Members of the selected segment to `file` (CSV), in the background with progress
+    // and Cancel; a cancelled or failed export leaves no file under that name.
+    void exportSelected(const QString &file, const Store::CsvExportOptions &options = {});
+    void cancelExport();
+    bool isExporting() const { return m_exportCancel != nullptr; }
+    // Static segments: adds the customers listed in `file` (one id or source id per line).
+    void addMembersFromFile(const QString &file);
 
 signals:
     void listLoaded();
@@ -63,6 +75,13 @@ private:
     QPushButton *m_save;
     QPushButton *m_refresh;
     QPushButton *m_delete;
+    QPushButton *m_export;
+    QPushButton *m_addFromFile;
+    QPushButton *m_cancelExport;
+    QProgressBar *m_exportProgress;
+    QTimer *m_exportPoll;
+    std::shared_ptr<std::atomic_bool> m_exportCancel;
+    std::shared_ptr<std::atomic<qint64>> m_exportRows;
     QLabel *m_message;
     QFutureWatcher<Result<QList<Store::Segment>>> *m_listWatcher;
     BackgroundTasks m_tasks; // last
