@@ -17,5 +17,6 @@ int runRedeem(const QStringList &arguments);
 int runRollback(const QStringList &arguments);
 int runCampaigns(const QStringList &arguments);
 int runCodes(const QStringList &arguments);
+int runImport(const QStringList &arguments);
 
 } // namespace PromoDesk::Cli

@@ -20,6 +20,7 @@ const char *const Usage =
     "  segment Count the customers a rule matches: segment count --rule TEXT\n"
     "  campaigns  import FILE… | export --output DIR | list | status --campaign ID --status S\n"
     "  codes      generate --campaign ID --count N | publish --campaign ID --customer C\n"
+    "  import     customers|products|orders|events FILE: CSV, all or nothing (docs/import.md)\n"
     "  qualify    What a cart qualifies for (request JSON on stdin, response on stdout)\n"
     "  validate   Check codes / promotion tiers against a cart, writing nothing\n"
     "  redeem     Validate and redeem atomically; every attempt is recorded\n"
@@ -61,6 +62,8 @@ int main(int argc, char *argv[])
         return PromoDesk::Cli::runCampaigns(rest);
     if (command == QLatin1String("codes"))
         return PromoDesk::Cli::runCodes(rest);
+    if (command == QLatin1String("import"))
+        return PromoDesk::Cli::runImport(rest);
     if (command == QLatin1String("qualify"))
         return PromoDesk::Cli::runQualify(rest);
     if (command == QLatin1String("validate"))
