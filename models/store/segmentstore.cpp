@@ -762,6 +762,16 @@ QFuture<Status> remove(const QString &path, const QString &id, const QString &ac
     });
 }
 
+QFuture<Result<QList<SegmentSizePoint>>> sizeHistory(const QString &path, const QString &id)
+{
+    return QtConcurrent::run([=]() -> Result<QList<SegmentSizePoint>> {
+        auto connection = Connection::open(path, Connection::Access::ReadOnly);
+        if (!connection)
+            return connection.error();
+        return SegmentStore(*connection.value()).sizeHistory(id);
+    });
+}
+
 QFuture<Result<SegmentChange>> addMembersFromFile(const QString &path, const QString &id, const QString &file)
 {
     return QtConcurrent::run([=]() -> Result<SegmentChange> {

@@ -160,6 +160,7 @@ QFuture<Result<QList<Segment>>> list(const QString &path);
 QFuture<Result<Segment>> save(const QString &path, const Segment &segment, const QString &actor);
 QFuture<Result<SegmentChange>> refresh(const QString &path, const QString &id);
 QFuture<Status> remove(const QString &path, const QString &id, const QString &actor);
+QFuture<Result<QList<SegmentSizePoint>>> sizeHistory(const QString &path, const QString &id);
 // Adds the customers listed in `file` (one id or source id per line; a first line
 // "id" or "source_id" is a header) to a static segment: all or none; an unknown one is
 // named with its line.

@@ -252,13 +252,21 @@ void TestSegmentsPage::refreshAndDelete()
     QVERIFY(open(page));
     QVERIFY(page.table()->rowCount() > 0);
     const QString id = page.segments().first().id;
+    QSignalSpy history(&page, &Ui::SegmentsPage::historyLoaded);
     page.selectSegment(id);
     QCOMPARE(page.builder()->segment().id, id);
+    // Its size over time: one point from the save so far, drawn on the chart.
+    QTRY_VERIFY_WITH_TIMEOUT(history.size() >= 1, 10000);
+    const qsizetype pointsBefore = page.sizeHistory().size();
+    QVERIFY(pointsBefore >= 1);
+    QCOMPARE(page.sizeHistory().last().size, page.segments().first().size);
     QSignalSpy finished(&page, &Ui::SegmentsPage::actionFinished);
     page.refreshSelected();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
     QVERIFY2(finished[0][0].toBool(), qPrintable(page.messageText()));
     QVERIFY(page.messageText().startsWith(u"Refreshed"_s));
+    // The refresh is a new point on the chart once the list comes back selected.
+    QTRY_VERIFY_WITH_TIMEOUT(page.sizeHistory().size() == pointsBefore + 1, 10000);
     const int before = page.table()->rowCount();
     QTRY_VERIFY(!page.isBusy());
     page.selectSegment(id);

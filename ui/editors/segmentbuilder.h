@@ -41,6 +41,8 @@ public:
     void setSegment(const Store::Segment &segment);
     // What is on screen, as a segment to save (the id of the one shown).
     Store::Segment segment() const;
+    // The segment on screen was saved as `id` (a new one gets its id; nothing else changes).
+    void adoptId(const QString &id) { m_id = id; }
     // Fixes "now" for the rule's time arithmetic (tests); default: the current time.
     void setNow(std::optional<qint64> now);
 

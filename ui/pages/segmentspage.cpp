@@ -3,6 +3,11 @@
 #include "editors/segmentbuilder.h"
 
 #include <QCheckBox>
+#include <QChart>
+#include <QChartView>
+#include <QDateTimeAxis>
+#include <QLineSeries>
+#include <QValueAxis>
 #include <QDateTime>
 #include <QFileDialog>
 #include <QProgressBar>
@@ -107,6 +112,20 @@ SegmentsPage::SegmentsPage(QWidget *parent)
     listButtons->addStretch();
     listLayout->addLayout(listButtons);
     listLayout->addWidget(m_table, 1);
+    auto *chart = new QChart;
+    chart->setTitle(tr("Members over time"));
+    chart->legend()->hide();
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    m_chart = new QChartView(chart);
+    m_chart->setObjectName(QStringLiteral("segmentSizeChart"));
+    m_chart->setRenderHint(QPainter::Antialiasing);
+    m_chart->setMinimumHeight(200);
+    m_historyNote = new QLabel;
+    m_historyNote->setObjectName(QStringLiteral("segmentHistoryNote"));
+    m_historyNote->setForegroundRole(QPalette::PlaceholderText);
+    m_historyNote->setWordWrap(true);
+    listLayout->addWidget(m_chart);
+    listLayout->addWidget(m_historyNote);
 
     auto *builderSide = new QWidget;
     auto *builderLayout = new QVBoxLayout(builderSide);
@@ -150,6 +169,7 @@ SegmentsPage::SegmentsPage(QWidget *parent)
         m_delete->setEnabled(!id.isEmpty() && !m_busy);
         m_refresh->setEnabled(!id.isEmpty() && !m_busy);
         m_export->setEnabled(!id.isEmpty() && !m_exportCancel);
+        loadHistory(id);
         m_addFromFile->setEnabled(!id.isEmpty() && !m_busy && m_builder->segment().type == SegmentType::Static);
     });
     connect(m_new, &QPushButton::clicked, this, &SegmentsPage::newSegment);
@@ -204,17 +224,15 @@ void SegmentsPage::setWorkspace(const std::optional<Store::WorkspaceInfo> &works
         reload();
 }
 
-void SegmentsPage::reload(const QString &select)
+void SegmentsPage::reload()
 {
     if (!m_workspace)
         return;
-    m_select = select;
     m_listWatcher->setFuture(m_tasks.track(Store::SegmentTasks::list(m_workspace->path)));
 }
 
 void SegmentsPage::showSegments()
 {
-    const QString keep = m_select.isEmpty() ? selectedId() : m_select;
     const QSignalBlocker blocker(m_table);
     m_table->setRowCount(int(m_segments.size()));
     const QLocale locale;
@@ -234,9 +252,19 @@ void SegmentsPage::showSegments()
     }
     m_table->resizeColumnsToContents();
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_select.clear();
-    if (!keep.isEmpty())
-        selectSegment(keep);
+    // Select what the builder shows, never load another segment over it: the list may
+    // come back after the marketer has moved on to a new segment.
+    const QString shown = m_builder->segment().id;
+    m_table->clearSelection();
+    for (int row = 0; row < m_table->rowCount(); ++row)
+        if (!shown.isEmpty() && m_table->item(row, 0)->data(Qt::UserRole).toString() == shown)
+            m_table->selectRow(row);
+    loadHistory(selectedId()); // the selection signal is blocked while the rows are rebuilt
+    const bool selected = !selectedId().isEmpty();
+    m_delete->setEnabled(selected && !m_busy);
+    m_refresh->setEnabled(selected && !m_busy);
+    m_export->setEnabled(selected && !m_exportCancel);
+    m_addFromFile->setEnabled(selected && !m_busy && m_builder->segment().type == SegmentType::Static);
 }
 
 void SegmentsPage::selectSegment(const QString &id)
@@ -288,15 +316,18 @@ void SegmentsPage::saveSegment()
     }
     setBusy(true);
     showMessage(s.type == SegmentType::AutoUpdate ? tr("Saving and evaluating “%1”…").arg(s.name) : tr("Saving “%1”…").arg(s.name), false);
-    whenDone(this, m_tasks, Store::SegmentTasks::save(m_workspace->path, s, Actor), [this](const Result<Segment> &saved) {
+    whenDone(this, m_tasks, Store::SegmentTasks::save(m_workspace->path, s, Actor), [this, s](const Result<Segment> &saved) {
         setBusy(false);
+        // Still on screen (not replaced by New or another segment meanwhile): it is that segment now.
+        if (saved && m_builder->segment().id == s.id && m_builder->segment().name == s.name)
+            m_builder->adoptId(saved.value().id);
         if (!saved) {
             showMessage(tr("Not saved: %1").arg(saved.error().toString()), true);
             emit actionFinished(false);
             return;
         }
         showMessage(tr("Saved “%1”: %2 members.").arg(saved.value().name, QLocale().toString(saved.value().size)), false);
-        reload(saved.value().id);
+        reload();
         emit actionFinished(true);
     });
 }
@@ -320,7 +351,7 @@ void SegmentsPage::refreshSelected()
                         .arg(locale.toString(change.value().size), locale.toString(change.value().entered),
                              locale.toString(change.value().left)),
                     false);
-        reload(id);
+        reload();
         emit actionFinished(true);
     });
 }
@@ -391,6 +422,65 @@ void SegmentsPage::exportSelected(const QString &file, const Store::CsvExportOpt
              });
 }
 
+void SegmentsPage::loadHistory(const QString &id)
+{
+    const quint64 request = ++m_historyRequest;
+    QChart *chart = m_chart->chart();
+    chart->removeAllSeries();
+    for (QAbstractAxis *axis : chart->axes())
+        chart->removeAxis(axis);
+    m_history.clear();
+    if (!m_workspace || id.isEmpty()) {
+        m_historyNote->setText(tr("Select a segment to see its size over time."));
+        return;
+    }
+    m_historyNote->setText(tr("Loading…"));
+    whenDone(this, m_tasks, Store::SegmentTasks::sizeHistory(m_workspace->path, id),
+             [this, request](const Result<QList<Store::SegmentSizePoint>> &points) {
+                 if (request != m_historyRequest)
+                     return; // another segment was selected since
+                 if (!points) {
+                     m_historyNote->setText(tr("No history: %1").arg(points.error().toString()));
+                     return;
+                 }
+                 m_history = points.value();
+                 QChart *chart = m_chart->chart();
+                 auto *series = new QLineSeries;
+                 qint64 top = 1;
+                 for (const Store::SegmentSizePoint &p : m_history) {
+                     series->append(double(p.at), double(p.size));
+                     top = std::max(top, p.size);
+                 }
+                 // One point draws nothing: extend it to now so a flat line shows.
+                 if (m_history.size() == 1)
+                     series->append(double(QDateTime::currentMSecsSinceEpoch()), double(m_history.first().size));
+                 chart->addSeries(series);
+                 auto *x = new QDateTimeAxis;
+                 x->setFormat(QStringLiteral("dd MMM HH:mm"));
+                 x->setTickCount(3);
+                 auto *y = new QValueAxis;
+                 y->setRange(0, double(top) * 1.1);
+                 y->setLabelFormat(QStringLiteral("%.0f"));
+                 chart->addAxis(x, Qt::AlignBottom);
+                 chart->addAxis(y, Qt::AlignLeft);
+                 series->attachAxis(x);
+                 series->attachAxis(y);
+                 qint64 entered = 0;
+                 qint64 left = 0;
+                 for (const Store::SegmentSizePoint &p : m_history) {
+                     entered += p.entered;
+                     left += p.left;
+                 }
+                 const QLocale locale;
+                 m_historyNote->setText(m_history.isEmpty()
+                                            ? tr("Not evaluated yet.")
+                                            : tr("%1 changes recorded: %2 entered, %3 left in all.")
+                                                  .arg(locale.toString(m_history.size()), locale.toString(entered),
+                                                       locale.toString(left)));
+                 emit historyLoaded();
+             });
+}
+
 void SegmentsPage::cancelExport()
 {
     if (m_exportCancel)
@@ -415,7 +505,7 @@ void SegmentsPage::addMembersFromFile(const QString &file)
                  showMessage(tr("Added %1 customers; %2 members now.")
                                  .arg(locale.toString(change.value().entered), locale.toString(change.value().size)),
                              false);
-                 reload(id);
+                 reload();
                  emit actionFinished(true);
              });
 }

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <memory>
 
+class QChartView;
 class QLabel;
 class QProgressBar;
 class QTimer;
@@ -49,16 +50,19 @@ public:
     void exportSelected(const QString &file, const Store::CsvExportOptions &options = {});
     void cancelExport();
     bool isExporting() const { return m_exportCancel != nullptr; }
+    // The selected segment's size over time, as the chart shows it (points loaded last).
+    const QList<Store::SegmentSizePoint> &sizeHistory() const { return m_history; }
     // Static segments: adds the customers listed in `file` (one id or source id per line).
     void addMembersFromFile(const QString &file);
 
 signals:
     void listLoaded();
+    void historyLoaded();
     // A save, refresh or delete finished (ok or not); its message is on the page.
     void actionFinished(bool ok);
 
 private:
-    void reload(const QString &select = {});
+    void reload();
     void showSegments();
     void showMessage(const QString &text, bool error);
     QString selectedId() const;
@@ -66,7 +70,6 @@ private:
 
     std::optional<Store::WorkspaceInfo> m_workspace;
     QList<Store::Segment> m_segments;
-    QString m_select;
     bool m_busy = false;
 
     QTableWidget *m_table;
@@ -82,6 +85,11 @@ private:
     QTimer *m_exportPoll;
     std::shared_ptr<std::atomic_bool> m_exportCancel;
     std::shared_ptr<std::atomic<qint64>> m_exportRows;
+    QChartView *m_chart = nullptr;
+    QLabel *m_historyNote = nullptr;
+    QList<Store::SegmentSizePoint> m_history;
+    quint64 m_historyRequest = 0;
+    void loadHistory(const QString &id);
     QLabel *m_message;
     QFutureWatcher<Result<QList<Store::Segment>>> *m_listWatcher;
     BackgroundTasks m_tasks; // last
