@@ -88,7 +88,7 @@ int runImport(const QStringList &arguments)
     }
     if (parser.isSet(progress)) {
         options.progress = [](const ImportProgress &p) {
-            std::fprintf(stderr, "\rimporting… %3d%% (%lld rows)", p.percent(), static_cast<long long>(p.rows));
+            std::fprintf(stderr, "\rimporting… %3d%% (%lld rows)", p.percent, static_cast<long long>(p.rows));
             std::fflush(stderr);
         };
     }

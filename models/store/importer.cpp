@@ -486,8 +486,12 @@ private:
     void fieldError(int field, const QString &message) { error(m_line, header(field), message); }
     void sqlError(const QString &what)
     {
-        error(m_line, {}, QStringLiteral("the workspace refused %1: %2").arg(what, QString::fromUtf8(sqlite3_errmsg(m_db))));
         m_fatal = true;
+        if (m_options.cancel && m_options.cancel->load()) {
+            m_report.cancelled = true; // interrupted by the progress handler: not an error
+            return;
+        }
+        error(m_line, {}, QStringLiteral("the workspace refused %1: %2").arg(what, QString::fromUtf8(sqlite3_errmsg(m_db))));
     }
     QString header(int field) const
     {
@@ -550,7 +554,9 @@ private:
     }
     // A JSON object for json_patch() from the metadata column and metadata.* columns;
     // empty cells become null (which removes the key). Empty when the file has none.
-    bool buildMetadata(int jsonField, const std::vector<MetadataColumn> &columns, QByteArray &out);
+    // `forInsert`: without the nulls (nothing to remove), so it can be stored as it is.
+    bool buildMetadata(int jsonField, const std::vector<MetadataColumn> &columns, QByteArray &out,
+                       bool forInsert = false);
     bool buildTags(QByteArray &out);
 
     // Kinds ---------------------------------------------------------------------
@@ -594,6 +600,8 @@ private:
         return s.int64(0);
     }
     bool audit();
+    void considerDroppingIndexes(qint64 bytesRead, qint64 size);
+    bool rebuildIndexes();
 
     Connection &m_connection;
     const ImportOptions &m_options;
@@ -605,6 +613,9 @@ private:
     Mapping m_map;
     qint64 m_line = 0;
     bool m_fatal = false;
+    // Customer indexes dropped for a big import and built again (sorted) before the commit.
+    bool m_indexesDecided = false;
+    std::vector<QByteArray> m_droppedIndexes; // their CREATE INDEX statements
 
     // Rows touched: customers for the segment refresh (and their summaries after orders).
     std::vector<qint64> m_touchedCustomers;
@@ -689,7 +700,22 @@ private:
     std::optional<qint64> m_lastCustomer;
 };
 
-bool Run::buildMetadata(int jsonField, const std::vector<MetadataColumn> &columns, QByteArray &out)
+// json_patch() drops null members, nested ones too: an inserted object must not keep them.
+QJsonObject withoutNulls(QJsonObject object)
+{
+    for (auto it = object.begin(); it != object.end();) {
+        if (it->isNull()) {
+            it = object.erase(it);
+        } else {
+            if (it->isObject())
+                *it = withoutNulls(it->toObject());
+            ++it;
+        }
+    }
+    return object;
+}
+
+bool Run::buildMetadata(int jsonField, const std::vector<MetadataColumn> &columns, QByteArray &out, bool forInsert)
 {
     out.clear();
     const bool hasJson = jsonField >= 0 && has(jsonField);
@@ -708,16 +734,18 @@ bool Run::buildMetadata(int jsonField, const std::vector<MetadataColumn> &column
             const QByteArrayView v = trimmed(m_reader->field(column.column));
             object.insert(QString::fromUtf8(column.key), v.isEmpty() ? QJsonValue() : QJsonValue(QString::fromUtf8(v)));
         }
-        out = QJsonDocument(object).toJson(QJsonDocument::Compact);
+        out = QJsonDocument(forInsert ? withoutNulls(object) : object).toJson(QJsonDocument::Compact);
         return true;
     }
     out.append('{');
     for (const MetadataColumn &column : columns) {
+        const QByteArrayView v = trimmed(m_reader->field(column.column));
+        if (v.isEmpty() && forInsert)
+            continue;
         if (out.size() > 1)
             out.append(',');
         appendJsonString(out, column.key);
         out.append(':');
-        const QByteArrayView v = trimmed(m_reader->field(column.column));
         if (v.isEmpty())
             out.append("null");
         else
@@ -821,7 +849,7 @@ bool Run::prepareCustomers()
         const QByteArray parameter = "?" + QByteArray::number(slot);
         columns += ", " + column;
         if (slot == 11) {
-            values += ", json_patch('{}', " + parameter + ")";
+            values += ", " + parameter; // built without nulls for an insert
             set += "metadata = json_patch(metadata, " + parameter + "), ";
         } else {
             values += ", " + parameter;
@@ -844,8 +872,11 @@ bool Run::prepareCustomers()
     if (!firstNew)
         return false;
     m_firstNewId = *firstNew;
+    // A new customer is inserted at once; a clash on source_id (an existing one) does
+    // nothing and is then looked up and updated: one index seek less for every new row.
     return prepare(m_find, "SELECT id FROM customers WHERE source_id = ?1")
-           && prepare(m_insert, "INSERT INTO customers(" + columns + ") VALUES (" + values + ")")
+           && prepare(m_insert, "INSERT INTO customers(" + columns + ") VALUES (" + values
+                                    + ") ON CONFLICT(source_id) DO NOTHING")
            && prepare(m_update, "UPDATE customers SET " + set + " WHERE id = ?17");
 }
 
@@ -881,57 +912,64 @@ void Run::customerRow()
     }
     if (has(C::Tags))
         buildTags(m_scratchTags);
-    buildMetadata(C::Metadata, m_map.metadata, m_scratchMeta);
+    buildMetadata(C::Metadata, m_map.metadata, m_scratchMeta, true);
     const int consent[3] = {boolean(C::ConsentEmail), boolean(C::ConsentSms), boolean(C::ConsentPush)};
     const auto createdAt = timestamp(C::CreatedAt);
     if (m_report.errors.size() != errorsBefore || failed())
         return; // nothing more is written once a row is bad: the import will roll back
 
-    m_find.text(1, source);
-    const int found = m_find.step();
-    const qint64 existing = found == SQLITE_ROW ? m_find.int64(0) : 0;
-    m_find.reset();
-    if (found != SQLITE_ROW && found != SQLITE_DONE)
-        return sqlError(QStringLiteral("the lookup"));
-    if (existing) {
-        if (const qint64 earlier = seenBefore(existing, true)) {
-            fieldError(C::SourceId, QStringLiteral("%1 is also on line %2 (one row per customer)").arg(quote(source)).arg(earlier));
-            return;
-        }
-    }
-    Statement &s = existing ? m_update : m_insert;
-    s.text(1, source);
-    s.text(2, name);
-    s.textOrNull(3, email);
-    s.textOrNull(4, value(C::Phone));
-    s.textOrNull(5, birthdate);
-    s.textOrNull(6, value(C::City));
-    s.textOrNull(7, country);
-    s.textOrNull(8, value(C::PostalCode));
-    s.textOrNull(9, value(C::LoyaltyTier));
-    s.text(10, value(C::Tags).isEmpty() ? QByteArrayView("[]") : QByteArrayView(m_scratchTags));
-    if (!m_scratchMeta.isEmpty())
-        s.text(11, m_scratchMeta);
-    for (int i = 0; i < 3; ++i)
-        s.integer(12 + i, consent[i] < 0 ? 0 : consent[i]);
-    if (createdAt)
-        s.integer(15, *createdAt);
-    s.integer(16, m_now);
-    if (existing)
-        s.integer(17, existing);
-    const int rc = s.step();
-    s.reset();
+    const auto bind = [&](Statement &s) {
+        s.text(1, source);
+        s.text(2, name);
+        s.textOrNull(3, email);
+        s.textOrNull(4, value(C::Phone));
+        s.textOrNull(5, birthdate);
+        s.textOrNull(6, value(C::City));
+        s.textOrNull(7, country);
+        s.textOrNull(8, value(C::PostalCode));
+        s.textOrNull(9, value(C::LoyaltyTier));
+        s.text(10, value(C::Tags).isEmpty() ? QByteArrayView("[]") : QByteArrayView(m_scratchTags));
+        if (!m_scratchMeta.isEmpty())
+            s.text(11, m_scratchMeta);
+        for (int i = 0; i < 3; ++i)
+            s.integer(12 + i, consent[i] < 0 ? 0 : consent[i]);
+        if (createdAt)
+            s.integer(15, *createdAt);
+        s.integer(16, m_now);
+    };
+    bind(m_insert);
+    int rc = m_insert.step();
+    m_insert.reset();
     if (rc != SQLITE_DONE)
         return sqlError(QStringLiteral("the customer"));
-    if (existing) {
-        ++m_report.updated;
-        m_touchedCustomers.push_back(existing);
-    } else {
+    if (sqlite3_changes(m_db) == 1) {
         const qint64 id = sqlite3_last_insert_rowid(m_db);
         inserted(id);
         ++m_report.inserted;
         m_touchedCustomers.push_back(id);
+        return;
     }
+
+    // The source_id is taken: update that customer, unless this file has already.
+    m_find.text(1, source);
+    const int found = m_find.step();
+    const qint64 existing = found == SQLITE_ROW ? m_find.int64(0) : 0;
+    m_find.reset();
+    if (found != SQLITE_ROW)
+        return sqlError(QStringLiteral("the lookup"));
+    if (const qint64 earlier = seenBefore(existing, true)) {
+        fieldError(C::SourceId, QStringLiteral("%1 is also on line %2 (one row per customer)").arg(quote(source)).arg(earlier));
+        return;
+    }
+    buildMetadata(C::Metadata, m_map.metadata, m_scratchMeta); // with nulls: an empty cell removes its key
+    bind(m_update);
+    m_update.integer(17, existing);
+    rc = m_update.step();
+    m_update.reset();
+    if (rc != SQLITE_DONE)
+        return sqlError(QStringLiteral("the customer"));
+    ++m_report.updated;
+    m_touchedCustomers.push_back(existing);
 }
 
 // ---------------------------------------------------------------------------------
@@ -1507,6 +1545,62 @@ bool Run::audit()
     return true;
 }
 
+// A big import of new customers into a smaller table: drop the secondary indexes
+// (every one but the unique source_id) inside the transaction and build them again
+// at the end. A sorted build beats inserting a million random keys into six b-trees
+// (measurements in docs/import.md); a rollback brings the old indexes back.
+void Run::considerDroppingIndexes(qint64 bytesRead, qint64 size)
+{
+    m_indexesDecided = true;
+    if (bytesRead <= 0 || m_report.rows == 0)
+        return;
+    const qint64 projectedRows = qint64(double(size) * double(m_report.rows) / double(bytesRead));
+    const qint64 projectedInserts = projectedRows * m_report.inserted / m_report.rows;
+    if (projectedInserts < 20'000 || projectedInserts < m_firstNewId - 1)
+        return;
+    std::vector<QByteArray> names;
+    {
+        Statement s;
+        if (!prepare(s, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'customers' "
+                        "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"))
+            return;
+        while (s.step() == SQLITE_ROW) {
+            names.push_back(s.bytes(0));
+            m_droppedIndexes.push_back(s.bytes(1));
+        }
+    }
+    for (const QByteArray &name : names) {
+        // The name comes from sqlite_schema, never from input; quoted as an identifier.
+        QByteArray quoted = name;
+        quoted.replace('"', "\"\"");
+        if (!exec(QByteArray("DROP INDEX \"" + quoted + '"').constData())) {
+            m_fatal = true;
+            return;
+        }
+    }
+}
+
+bool Run::rebuildIndexes()
+{
+    for (const QByteArray &sql : m_droppedIndexes) {
+        if (!exec(sql.constData())) {
+            m_fatal = true;
+            if (m_options.cancel && m_options.cancel->load()) {
+                m_report.errors.removeLast();
+                m_report.cancelled = true;
+            }
+            return false;
+        }
+    }
+    m_droppedIndexes.clear();
+    return true;
+}
+
+int interruptWhenCancelled(void *flag)
+{
+    return static_cast<const std::atomic_bool *>(flag)->load() ? 1 : 0;
+}
+
 void Run::execute(QIODevice &device, qint64 size)
 {
     Csv::Reader reader(&device, m_options.delimiter, m_file);
@@ -1547,10 +1641,17 @@ void Run::execute(QIODevice &device, qint64 size)
     // and pages that stay in memory are written once, at commit.
     const auto oldCache = scalar("PRAGMA cache_size");
     exec("PRAGMA cache_size = -262144");
-    const auto finish = qScopeGuard([&] {
+    exec("PRAGMA threads = 2"); // sorter helper threads for building indexes
+    // A cancel also interrupts a long statement (an index build, the segment refresh).
+    if (m_options.cancel)
+        sqlite3_progress_handler(m_db, 50'000, interruptWhenCancelled,
+                                 const_cast<void *>(static_cast<const void *>(m_options.cancel)));
+    const auto restore = [&] {
+        sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
+        exec("PRAGMA threads = 0");
         if (oldCache)
             exec(QByteArray("PRAGMA cache_size = " + QByteArray::number(*oldCache)).constData());
-    });
+    };
 
     bool prepared = false;
     switch (m_options.kind) {
@@ -1587,10 +1688,14 @@ void Run::execute(QIODevice &device, qint64 size)
                 m_report.cancelled = true;
                 break;
             }
-            const ImportProgress progress{m_report.rows, reader.bytesConsumed(), size};
-            if (m_options.progress && progress.percent() != lastPercent) {
-                lastPercent = progress.percent();
-                m_options.progress(progress);
+            const qint64 read = reader.bytesConsumed();
+            if (!m_indexesDecided && m_options.kind == ImportKind::Customers && m_report.rows >= 2048 && !failed()
+                && !m_options.dryRun)
+                considerDroppingIndexes(read, size);
+            const int percent = size > 0 ? int(read * 95 / size) : 0;
+            if (m_options.progress && percent != lastPercent) {
+                lastPercent = percent;
+                m_options.progress({m_report.rows, read, size, percent});
             }
         }
     }
@@ -1599,21 +1704,30 @@ void Run::execute(QIODevice &device, qint64 size)
     if (m_options.kind == ImportKind::Orders && !m_report.cancelled)
         flushOrder();
 
-    bool ok = prepared && !failed() && !m_report.cancelled;
+    if (m_options.progress && !failed() && !m_report.cancelled)
+        m_options.progress({m_report.rows, size, size, 95});
+    bool ok = prepared && !failed() && !m_report.cancelled && !m_fatal;
     if (ok && m_options.kind == ImportKind::Orders)
         ok = recountCustomers();
+    if (ok && !m_droppedIndexes.empty())
+        ok = rebuildIndexes();
     if (ok && !m_options.dryRun && m_options.kind != ImportKind::Products && !m_touchedCustomers.empty()) {
         std::sort(m_touchedCustomers.begin(), m_touchedCustomers.end());
         m_touchedCustomers.erase(std::unique(m_touchedCustomers.begin(), m_touchedCustomers.end()),
                                  m_touchedCustomers.end());
         const QList<qint64> ids(m_touchedCustomers.begin(), m_touchedCustomers.end());
         if (Status s = refreshSegmentsForCustomers(m_connection, ids, m_now); !s) {
-            error(0, {}, QStringLiteral("refreshing the auto-update segments: %1").arg(s.error().message));
+            if (m_options.cancel && m_options.cancel->load())
+                m_report.cancelled = true;
+            else
+                error(0, {}, QStringLiteral("refreshing the auto-update segments: %1").arg(s.error().message));
             ok = false;
         }
     }
     if (ok)
         ok = audit();
+    // From here on nothing is interrupted: the outcome is decided.
+    restore();
     if (ok && m_options.cancel && m_options.cancel->load()) {
         m_report.cancelled = true;
         ok = false;
@@ -1623,9 +1737,10 @@ void Run::execute(QIODevice &device, qint64 size)
     } else if (Status s = m_connection.commit(); !s) {
         error(0, {}, QStringLiteral("cannot commit the import: %1").arg(s.error().message));
         m_connection.rollback();
+        ok = false;
     }
     if (m_options.progress && ok)
-        m_options.progress({m_report.rows, size, size});
+        m_options.progress({m_report.rows, size, size, 100});
 }
 
 } // namespace

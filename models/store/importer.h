@@ -72,7 +72,7 @@ struct ImportProgress
     qint64 rows = 0;       // data rows read so far
     qint64 bytesRead = 0;
     qint64 bytesTotal = 0; // the file's size
-    int percent() const { return bytesTotal > 0 ? int(bytesRead * 100 / bytesTotal) : 0; }
+    int percent = 0;       // of the whole import: reading the rows is 0-95, finishing the rest
 };
 
 struct ImportOptions

@@ -103,6 +103,7 @@ private:
     QString demoWorkspace(const QString &name);
     ImportReport import(const QString &workspace, ImportKind kind, const QByteArray &csv, ImportOptions options = {});
     QMap<QString, QByteArray> hashes(const QString &workspace);
+    QStringList schema(const QString &workspace);
 
     QTemporaryDir m_dir;
     QString m_empty; // an empty workspace to copy
@@ -167,6 +168,20 @@ QMap<QString, QByteArray> TestImport::hashes(const QString &workspace)
         auto hash = tableHash(*connection, table);
         out.insert(table, hash ? hash.value() : QByteArray("error: ") + hash.error().toString().toUtf8());
     }
+    return out;
+}
+
+// Every table, index and trigger as SQLite keeps it.
+QStringList TestImport::schema(const QString &workspace)
+{
+    auto connection = openConnection(workspace);
+    QStringList out;
+    if (!connection)
+        return out;
+    const auto rows = select(*connection, u"SELECT type || ' ' || name || ': ' || ifnull(sql, '') FROM sqlite_schema "
+                                          u"ORDER BY type, name"_s);
+    for (const QVariantList &row : rows ? rows.value() : Rows())
+        out << row.value(0).toString();
     return out;
 }
 
@@ -734,6 +749,21 @@ void TestImport::cancelAndDryRunChangeNothing()
     QCOMPARE(reports, 1);
     QCOMPARE(hashes(ws), before);
 
+    // Cancelled half way through a big import, after the customer indexes were dropped
+    // for the load: they are back, and nothing else changed.
+    const QStringList indexes = schema(ws);
+    QByteArray big = csv;
+    for (int i = 20000; i < 60000; ++i)
+        big += "X-" + QByteArray::number(i) + ",Someone\n";
+    cancel = false;
+    cancelling.progress = [&](const ImportProgress &p) {
+        if (p.percent >= 50)
+            cancel = true;
+    };
+    QVERIFY(import(ws, ImportKind::Customers, big, cancelling).cancelled);
+    QCOMPARE(schema(ws), indexes);
+    QCOMPARE(hashes(ws), before);
+
     // A dry run counts what would change and rolls back.
     ImportOptions dry;
     dry.dryRun = true;
@@ -886,6 +916,7 @@ void TestImport::killedImportLeavesTheWorkspaceAsItWas()
         QCOMPARE(f.write(chunk), chunk.size());
     }
     const QMap<QString, QByteArray> before = hashes(ws);
+    const QStringList schemaBefore = schema(ws);
 
     QProcess process;
     process.setProgram(QStringLiteral(PROMODESK_CLI_PATH));
@@ -913,9 +944,13 @@ void TestImport::killedImportLeavesTheWorkspaceAsItWas()
     RUN_CLI_JSON(check, {u"check"_s, u"-w"_s, ws});
     QCOMPARE(check.value(u"ok").toBool(), true);
     QCOMPARE(hashes(ws), before);
-    // And the same file imports completely afterwards.
+    QCOMPARE(schema(ws), schemaBefore);
+    // And the same file imports completely afterwards (its indexes dropped and rebuilt).
     RUN_CLI_JSON(imported, {u"import"_s, u"customers"_s, file, u"-w"_s, ws});
     QCOMPARE(imported.value(u"inserted").toInt(), 300'000);
+    QCOMPARE(schema(ws), schemaBefore);
+    RUN_CLI_JSON(checkAfter, {u"check"_s, u"-w"_s, ws});
+    QCOMPARE(checkAfter.value(u"ok").toBool(), true);
 }
 
 QTEST_GUILESS_MAIN(TestImport)
