@@ -32,7 +32,8 @@ const QString Usage = QStringLiteral(
     "  list                                                every segment with its kind and size\n"
     "  create  --name NAME --type auto-update|static|passive [--rule TEXT] [--zone ZONE] [--description TEXT]\n"
     "                                                      create, or update the segment of that name\n"
-    "  refresh --segment ID|NAME                           re-evaluate (static: freeze the rule's matches)\n"
+    "  refresh --segment ID|NAME | --all                   re-evaluate (static: freeze the rule's matches);\n"
+    "                                                      --all: every auto-update segment (for a scheduler)\n"
     "  export  --segment ID|NAME [--output FILE] [--bom] [--no-formula-guard]\n"
     "                                                      members to CSV (stdout without --output)\n"
     "  add     --segment ID|NAME --ids FILE                add customers (one id or source id per line) to a static segment\n");
@@ -93,9 +94,10 @@ int runSegmentCommand(const QStringList &arguments)
     const QCommandLineOption bom(QStringLiteral("bom"), QStringLiteral("Start with a UTF-8 byte order mark (for Excel)."));
     const QCommandLineOption noGuard(QStringLiteral("no-formula-guard"),
                                      QStringLiteral("Write text cells starting with = + - @ as they are (for machines)."));
+    const QCommandLineOption all(QStringLiteral("all"), QStringLiteral("refresh: every auto-update segment."));
     const QCommandLineOption ids(QStringLiteral("ids"), QStringLiteral("A file with one customer id or source id per line."),
                                  QStringLiteral("FILE"));
-    parser.addOptions({workspace, segment, name, type, rule, zone, description, output, bom, noGuard, ids});
+    parser.addOptions({workspace, segment, name, type, rule, zone, description, output, bom, noGuard, ids, all});
     int exitCode = 0;
     if (!QStringList{QStringLiteral("list"), QStringLiteral("create"), QStringLiteral("refresh"), QStringLiteral("export"),
                      QStringLiteral("add")}
@@ -153,6 +155,13 @@ int runSegmentCommand(const QStringList &arguments)
         if (!saved)
             return fail(command + QStringLiteral(": ") + saved.error().toString());
         printJson(segmentJson(saved.value()));
+        return 0;
+    }
+    if (sub == QLatin1String("refresh") && parser.isSet(all)) {
+        auto refreshed = refreshStaleSegments(db, now, now);
+        if (!refreshed)
+            return fail(command + QStringLiteral(": ") + refreshed.error().toString());
+        printJson({{QStringLiteral("refreshed"), refreshed.value()}});
         return 0;
     }
     if (!parser.isSet(segment))

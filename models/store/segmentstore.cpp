@@ -548,6 +548,27 @@ Status refreshSegmentsForCustomers(Connection &connection, const QList<qint64> &
     return {};
 }
 
+Result<int> refreshStaleSegments(Connection &connection, qint64 now, qint64 staleBefore)
+{
+    SegmentStore store(connection);
+    auto segments = store.list();
+    if (!segments)
+        return segments.error();
+    int refreshed = 0;
+    for (const Segment &segment : segments.value()) {
+        if (segment.type != SegmentType::AutoUpdate || segment.refreshedAt.value_or(0) >= staleBefore)
+            continue;
+        auto change = store.refresh(segment.id, now);
+        if (!change) {
+            Error error = change.error();
+            error.where = QStringLiteral("segment “%1”").arg(segment.name);
+            return error;
+        }
+        ++refreshed;
+    }
+    return refreshed;
+}
+
 Result<qint64> countMatching(Connection &connection, const Rules::Node &checkedRule, qint64 now, const QTimeZone &zone)
 {
     auto compiled = Rules::compileCustomerRule(checkedRule, now, zone);
@@ -769,6 +790,31 @@ QFuture<Result<QList<SegmentSizePoint>>> sizeHistory(const QString &path, const 
         if (!connection)
             return connection.error();
         return SegmentStore(*connection.value()).sizeHistory(id);
+    });
+}
+
+QFuture<Result<int>> refreshStale(const QString &path, qint64 maxAgeMs)
+{
+    return QtConcurrent::run([=]() -> Result<int> {
+        // Read first: most opens find nothing stale and need no write lock.
+        {
+            auto reader = Connection::open(path, Connection::Access::ReadOnly);
+            if (!reader)
+                return reader.error();
+            auto segments = SegmentStore(*reader.value()).list();
+            if (!segments)
+                return segments.error();
+            const qint64 staleBefore = nowMs() - maxAgeMs;
+            if (std::none_of(segments.value().begin(), segments.value().end(), [staleBefore](const Segment &s) {
+                    return s.type == SegmentType::AutoUpdate && s.refreshedAt.value_or(0) < staleBefore;
+                }))
+                return 0;
+        }
+        auto connection = Workspace::openForWriting(path);
+        if (!connection)
+            return connection.error();
+        const qint64 now = nowMs();
+        return refreshStaleSegments(*connection.value(), now, now - maxAgeMs);
     });
 }
 

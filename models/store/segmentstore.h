@@ -117,6 +117,11 @@ private:
     Connection &m_connection;
 };
 
+// Refreshes every auto-update segment last evaluated before `staleBefore` (all of them
+// when it is `now`): rules with time in them ("within last 7 days") move with the clock
+// even when no data changes. Each segment in its own transaction. Returns how many.
+Result<int> refreshStaleSegments(Connection &connection, qint64 now, qint64 staleBefore);
+
 // Re-evaluates every auto-update segment for these customers only (after an import of
 // customers, orders or events, or new orders), in the caller's transaction.
 Status refreshSegmentsForCustomers(Connection &connection, const QList<qint64> &customerKeys, qint64 now);
@@ -161,6 +166,8 @@ QFuture<Result<Segment>> save(const QString &path, const Segment &segment, const
 QFuture<Result<SegmentChange>> refresh(const QString &path, const QString &id);
 QFuture<Status> remove(const QString &path, const QString &id, const QString &actor);
 QFuture<Result<QList<SegmentSizePoint>>> sizeHistory(const QString &path, const QString &id);
+// refreshStaleSegments for auto-update segments not refreshed in the last `maxAgeMs`.
+QFuture<Result<int>> refreshStale(const QString &path, qint64 maxAgeMs);
 // Adds the customers listed in `file` (one id or source id per line; a first line
 // "id" or "source_id" is a header) to a static segment: all or none; an unknown one is
 // named with its line.

@@ -50,6 +50,7 @@ private slots:
     void staleCountsAreDropped();
     void cartRulesAreRefused();
     void exportCancelAndAddFromFile();
+    void staleSegmentsRefreshOnOpen();
     void refreshAndDelete();
 
 private:
@@ -243,6 +244,23 @@ void TestSegmentsPage::exportCancelAndAddFromFile()
     QTRY_VERIFY_WITH_TIMEOUT(std::any_of(page.segments().begin(), page.segments().end(),
                                          [](const Store::Segment &s) { return s.name == u"VIP"_s && s.size == 2; }),
                              10000);
+}
+
+void TestSegmentsPage::staleSegmentsRefreshOnOpen()
+{
+    // A segment last evaluated a week ago is brought up to date when the page opens.
+    {
+        auto db = Store::Workspace::openForWriting(m_path);
+        PD_VERIFY_OK(Tests::execute(*db.value(), u"UPDATE segments SET refreshed_at = ? WHERE name = 'Ireland'"_s,
+                                    {m_now - 7LL * 86400000}));
+    }
+    Ui::SegmentsPage page;
+    page.show();
+    QVERIFY(open(page));
+    QTRY_VERIFY_WITH_TIMEOUT(page.messageText().contains(u"brought up to date"_s), 10000);
+    auto db = Tests::openConnection(m_path);
+    auto refreshed = Tests::scalar(*db, u"SELECT refreshed_at FROM segments WHERE name = 'Ireland'"_s);
+    QVERIFY(refreshed.value().toLongLong() >= m_now);
 }
 
 void TestSegmentsPage::refreshAndDelete()

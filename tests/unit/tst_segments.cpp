@@ -61,6 +61,7 @@ private slots:
     void refusalsWriteNothing();
     void burstOfOrdersMatchesARecount();
     void seedSegmentsCount();
+    void timeMovesStaleSegments();
 
 private:
     QSet<qint64> members(const QString &segmentId);
@@ -324,6 +325,29 @@ void TestSegments::seedSegmentsCount()
         PD_VERIFY_OK(saved);
         QCOMPARE(members(saved.value().id), recount(saved.value(), m_t0));
     }
+}
+
+void TestSegments::timeMovesStaleSegments()
+{
+    // "Signed up in the last 7 days" empties as the clock moves on, with no data changed:
+    // a refresh of stale segments moves the members along; fresh ones are left alone.
+    SegmentStore store(*m_db);
+    auto newest = Tests::scalar(*m_db, u"SELECT max(created_at) FROM customers"_s);
+    const qint64 t = newest.value().toLongLong() + 3600000;
+    auto recent = store.save(segment(u"Recent sign-ups"_s, SegmentType::AutoUpdate, u"customer.created_at within last 7 days"_s),
+                             u"test"_s, t);
+    PD_VERIFY_OK(recent);
+    QVERIFY(recent.value().size > 0);
+    auto fresh = refreshStaleSegments(*m_db, t + 60000, t); // nothing refreshed before t
+    PD_VERIFY_OK(fresh);
+    QCOMPARE(members(recent.value().id).size(), recent.value().size);
+    const qint64 later = t + 30LL * 86400000;
+    auto stale = refreshStaleSegments(*m_db, later, later);
+    PD_VERIFY_OK(stale);
+    QVERIFY(stale.value() >= 1);
+    QVERIFY(members(recent.value().id).isEmpty());
+    QCOMPARE(members(recent.value().id), recount(recent.value(), later));
+    QCOMPARE(store.load(recent.value().id).value()->refreshedAt.value_or(0), later);
 }
 
 QTEST_GUILESS_MAIN(TestSegments)

@@ -220,8 +220,23 @@ void SegmentsPage::setWorkspace(const std::optional<Store::WorkspaceInfo> &works
     m_delete->setEnabled(false);
     m_export->setEnabled(false);
     m_addFromFile->setEnabled(false);
-    if (workspace)
-        reload();
+    if (!workspace)
+        return;
+    reload();
+    // Rules with time in them move with the clock: bring old auto-update segments along.
+    const QString path = workspace->path;
+    whenDone(this, m_tasks, Store::SegmentTasks::refreshStale(path, StaleAfterMs), [this, path](const Result<int> &refreshed) {
+        if (!m_workspace || m_workspace->path != path)
+            return;
+        if (!refreshed) {
+            showMessage(tr("Auto-update segments could not be brought up to date: %1").arg(refreshed.error().toString()), true);
+            return;
+        }
+        if (refreshed.value() > 0) {
+            showMessage(tr("%n auto-update segment(s) brought up to date.", nullptr, refreshed.value()), false);
+            reload();
+        }
+    });
 }
 
 void SegmentsPage::reload()

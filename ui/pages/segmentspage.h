@@ -28,6 +28,9 @@ class SegmentsPage : public Page
     Q_OBJECT
 
 public:
+    // Auto-update segments older than this are brought up to date when the page opens a workspace.
+    static constexpr qint64 StaleAfterMs = 6LL * 3600 * 1000;
+
     explicit SegmentsPage(QWidget *parent = nullptr);
     ~SegmentsPage() override;
 
