@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "customercommands.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -17,7 +18,8 @@ const char *const Usage =
     "  info    Show a workspace's kind, schema version and row counts (JSON)\n"
     "  check   Run SQLite's integrity check over a workspace\n"
     "  rules   Check a rule: rules check < RULE (prints the normal form and JSON)\n"
-    "  segment Count the customers a rule matches: segment count --rule TEXT\n"
+    "  segment    count | list | create | refresh | export | add (docs/segments.md)\n"
+    "  customer   show | export | erase | consent: one customer's data and privacy (docs/customers.md)\n"
     "  campaigns  import FILE… | export --output DIR | list | status --campaign ID --status S\n"
     "  codes      generate --campaign ID --count N | publish --campaign ID --customer C\n"
     "  import     customers|products|orders|events FILE: CSV, all or nothing (docs/import.md)\n"
@@ -58,6 +60,8 @@ int main(int argc, char *argv[])
         return PromoDesk::Cli::runRules(rest);
     if (command == QLatin1String("segment"))
         return PromoDesk::Cli::runSegment(rest);
+    if (command == QLatin1String("customer"))
+        return PromoDesk::Cli::runCustomer(rest);
     if (command == QLatin1String("campaigns"))
         return PromoDesk::Cli::runCampaigns(rest);
     if (command == QLatin1String("codes"))
