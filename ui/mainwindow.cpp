@@ -165,6 +165,17 @@ void MainWindow::buildMenus()
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     file->addSeparator();
+    // Imports live on the Customers page; the menu opens its dialog there.
+    for (Page *page : m_pages) {
+        if (auto *customers = qobject_cast<CustomersPage *>(page)) {
+            file->addAction(tr("&Import CSV…"), this, [this, customers] {
+                showPage(int(m_pages.indexOf(customers)));
+                customers->importCsv();
+            });
+            connect(customers, &CustomersPage::dataImported, this, &MainWindow::refreshOverview);
+        }
+    }
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 

@@ -1832,8 +1832,10 @@ ImportPreview Importer::preview(const QString &file, ImportKind kind, char delim
     preview.columns = mapping.columns;
     preview.missing = mapping.missing;
     preview.errors = mapping.errors;
-    while (preview.rows.size() < rows && reader.next())
+    while (preview.rows.size() < rows && reader.next()) {
         preview.rows.append(reader.record());
+        preview.lines.append(reader.line());
+    }
     if (reader.hasError()) {
         const int field = reader.errorField();
         preview.errors.append({file, reader.error().line, field >= 0 ? mapping.headers.value(field) : QString(),

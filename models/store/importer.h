@@ -64,6 +64,7 @@ struct ImportPreview
     QList<ImportColumn> columns;
     QStringList missing;       // required fields no column fills
     QList<QStringList> rows;   // the first rows, as text
+    QList<qint64> lines;       // the line each of them starts on
     QList<ImportError> errors; // the header's problems, and a malformed row among those shown
 };
 

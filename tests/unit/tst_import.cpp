@@ -816,6 +816,7 @@ void TestImport::previewShowsTheMapping()
     QCOMPARE(preview.columns[2].field, u"metadata.pet"_s);
     QCOMPARE(preview.columns[3].field, u"email"_s);
     QCOMPARE(preview.rows, (QList<QStringList>{{u"C-1"_s, u"x"_s, u"Rex"_s, u"a@b.ie"_s}, {u"C-2"_s, u"y"_s, u""_s, u"c@d.ie"_s}}));
+    QCOMPARE(preview.lines, (QList<qint64>{2, 3}));
     QCOMPARE(preview.errors.size(), 1);
     QCOMPARE(preview.errors[0].column, u"Mail"_s);
     const ImportPreview orders = Importer::preview(file, ImportKind::Orders);

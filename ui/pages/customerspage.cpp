@@ -1,5 +1,6 @@
 #include "customerspage.h"
 
+#include "dialogs/importdialog.h"
 #include "items/customertablemodel.h"
 #include "widgets/customerprofilepanel.h"
 #include "widgets/emptystate.h"
@@ -11,6 +12,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStackedLayout>
 #include <QTableView>
@@ -23,7 +25,8 @@ using Items::CustomerTableModel;
 
 CustomersPage::CustomersPage(QWidget *parent)
     : Page(parent), m_model(new CustomerTableModel(this)), m_search(new QLineEdit(this)),
-      m_searchDebounce(new QTimer(this)), m_summary(new QLabel(this)), m_error(new QLabel(this)),
+      m_searchDebounce(new QTimer(this)), m_summary(new QLabel(this)), m_import(new QPushButton(tr("Import CSV…"), this)),
+      m_error(new QLabel(this)),
       m_busy(new QProgressBar(this)), m_table(new QTableView(this)), m_splitter(new QSplitter(this)),
       m_profile(new CustomerProfilePanel(this)), m_noWorkspace(new EmptyState(this))
 {
@@ -55,6 +58,10 @@ CustomersPage::CustomersPage(QWidget *parent)
     toolbar->addSpacing(12);
     toolbar->addWidget(m_summary, 1);
     toolbar->addWidget(m_busy);
+    m_import->setObjectName(QStringLiteral("importCsv"));
+    m_import->setToolTip(tr("Import customers, products, orders or events from a CSV file"));
+    connect(m_import, &QPushButton::clicked, this, &CustomersPage::importCsv);
+    toolbar->addWidget(m_import);
 
     m_table->setObjectName(QStringLiteral("customersTable"));
     m_table->setModel(m_model);
@@ -133,6 +140,8 @@ void CustomersPage::setWorkspace(const std::optional<Store::WorkspaceInfo> &work
     m_error->setVisible(false);
     const QString path = workspace ? workspace->path : QString();
     const QString currency = workspace ? workspace->currency : QString();
+    m_path = path;
+    m_currency = currency;
     m_profile->setWorkspace(path, currency);
     m_model->setSearch(QString());
     m_model->setWorkspace(path, currency);
@@ -156,6 +165,19 @@ void CustomersPage::openProfile(int row)
         return; // the row has not loaded yet
     m_profile->setVisible(true);
     m_profile->showCustomer(id);
+}
+
+void CustomersPage::importCsv()
+{
+    if (m_path.isEmpty())
+        return;
+    auto *dialog = new ImportDialog(m_path, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ImportDialog::imported, this, [this] {
+        m_model->setWorkspace(m_path, m_currency); // reload: counts and rows changed
+        emit dataImported();
+    });
+    dialog->open();
 }
 
 void CustomersPage::keyPressEvent(QKeyEvent *event)

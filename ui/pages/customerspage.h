@@ -4,6 +4,7 @@
 
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QProgressBar;
 class QSplitter;
 class QTableView;
@@ -36,6 +37,13 @@ public:
     Items::CustomerTableModel *model() const { return m_model; }
 
     void openProfile(int row);
+    // Opens the Import CSV dialog for the open workspace (customers, products, orders, events).
+    void importCsv();
+    QPushButton *importButton() const { return m_import; }
+
+signals:
+    // An import committed: the page has reloaded; the rest of the window may want to.
+    void dataImported();
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
@@ -47,6 +55,7 @@ private:
     QLineEdit *m_search;
     QTimer *m_searchDebounce;
     QLabel *m_summary;
+    QPushButton *m_import;
     QLabel *m_error;
     QProgressBar *m_busy;
     QTableView *m_table;
@@ -54,6 +63,7 @@ private:
     CustomerProfilePanel *m_profile;
     EmptyState *m_noWorkspace;
     bool m_hasWorkspace = false;
+    QString m_path, m_currency;
 };
 
 } // namespace PromoDesk::Ui
