@@ -1029,6 +1029,7 @@ Result<Erasure> CustomerStore::eraseCustomer(qint64 key, const QString &actor, c
         QJsonObject after = erasureToJson(e);
         after.remove(QStringLiteral("customer_id"));
         after.remove(QStringLiteral("erased_at"));
+        after.remove(QStringLiteral("already_erased"));
         after.insert(QStringLiteral("reason"), scrub(reason.trimmed(), personal));
         if (Status s = insertAudit(m_connection, now, actor, id, QStringLiteral("erase"), std::nullopt, after); !s)
             return s.error();
