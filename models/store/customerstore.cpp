@@ -51,7 +51,7 @@ bool inTransaction(Connection &connection)
 }
 
 // Runs `fn` in the caller's transaction (as a savepoint) or in its own BEGIN IMMEDIATE:
-// all or nothing. `keep` false rolls back even a successful result (nothing to write).
+// all or nothing.
 template <typename T, typename Fn>
 Result<T> writing(Connection &connection, Fn fn)
 {
