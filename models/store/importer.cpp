@@ -616,6 +616,9 @@ private:
     // Customer indexes dropped for a big import and built again (sorted) before the commit.
     bool m_indexesDecided = false;
     std::vector<QByteArray> m_droppedIndexes; // their CREATE INDEX statements
+    QSet<QByteArray> m_varyingColumns;        // customer columns the file sets, row by row
+    bool m_lookupFirst = false;               // most recent rows were updates
+    qint64 m_blockInserted = 0, m_blockUpdated = 0;
 
     // Rows touched: customers for the segment refresh (and their summaries after orders).
     std::vector<qint64> m_touchedCustomers;
@@ -857,7 +860,10 @@ bool Run::prepareCustomers()
         }
         if (slot >= 12)
             consentChanged += QByteArray(consentChanged.isEmpty() ? "" : " OR ") + column + " IS NOT " + parameter;
+        m_varyingColumns.insert(column);
     }
+    if (has(C::CreatedAt))
+        m_varyingColumns.insert("created_at");
     columns += ", created_at, updated_at";
     values += ", ifnull(?15, ?16), ?16";
     if (has(C::CreatedAt))
@@ -937,26 +943,39 @@ void Run::customerRow()
             s.integer(15, *createdAt);
         s.integer(16, m_now);
     };
-    bind(m_insert);
-    int rc = m_insert.step();
-    m_insert.reset();
-    if (rc != SQLITE_DONE)
-        return sqlError(QStringLiteral("the customer"));
-    if (sqlite3_changes(m_db) == 1) {
-        const qint64 id = sqlite3_last_insert_rowid(m_db);
-        inserted(id);
-        ++m_report.inserted;
-        m_touchedCustomers.push_back(id);
-        return;
+    // Mostly new customers: insert at once, and look up only on a clash. Mostly
+    // existing ones (a re-import): look up first, which spares a failed insert.
+    qint64 existing = 0;
+    if (m_lookupFirst) {
+        m_find.text(1, source);
+        const int found = m_find.step();
+        existing = found == SQLITE_ROW ? m_find.int64(0) : 0;
+        m_find.reset();
+        if (found != SQLITE_ROW && found != SQLITE_DONE)
+            return sqlError(QStringLiteral("the lookup"));
     }
-
-    // The source_id is taken: update that customer, unless this file has already.
-    m_find.text(1, source);
-    const int found = m_find.step();
-    const qint64 existing = found == SQLITE_ROW ? m_find.int64(0) : 0;
-    m_find.reset();
-    if (found != SQLITE_ROW)
-        return sqlError(QStringLiteral("the lookup"));
+    int rc = SQLITE_DONE;
+    if (!existing) {
+        bind(m_insert);
+        rc = m_insert.step();
+        m_insert.reset();
+        if (rc != SQLITE_DONE)
+            return sqlError(QStringLiteral("the customer"));
+        if (sqlite3_changes(m_db) == 1) {
+            const qint64 id = sqlite3_last_insert_rowid(m_db);
+            inserted(id);
+            ++m_report.inserted;
+            m_touchedCustomers.push_back(id);
+            return;
+        }
+        // The source_id is taken: update that customer, unless this file has already.
+        m_find.text(1, source);
+        const int found = m_find.step();
+        existing = found == SQLITE_ROW ? m_find.int64(0) : 0;
+        m_find.reset();
+        if (found != SQLITE_ROW)
+            return sqlError(QStringLiteral("the lookup"));
+    }
     if (const qint64 earlier = seenBefore(existing, true)) {
         fieldError(C::SourceId, QStringLiteral("%1 is also on line %2 (one row per customer)").arg(quote(source)).arg(earlier));
         return;
@@ -1545,8 +1564,8 @@ bool Run::audit()
     return true;
 }
 
-// A big import of new customers into a smaller table: drop the secondary indexes
-// (every one but the unique source_id) inside the transaction and build them again
+// A big import into a smaller table: drop the secondary indexes on the columns the
+// file sets (never the unique source_id) inside the transaction and build them again
 // at the end. A sorted build beats inserting a million random keys into six b-trees
 // (measurements in docs/import.md); a rollback brings the old indexes back.
 void Run::considerDroppingIndexes(qint64 bytesRead, qint64 size)
@@ -1554,9 +1573,11 @@ void Run::considerDroppingIndexes(qint64 bytesRead, qint64 size)
     m_indexesDecided = true;
     if (bytesRead <= 0 || m_report.rows == 0)
         return;
+    // Worth it when the file rewrites a good part of the table: inserting or updating
+    // a row moves its entries in every index on a column the file sets.
     const qint64 projectedRows = qint64(double(size) * double(m_report.rows) / double(bytesRead));
-    const qint64 projectedInserts = projectedRows * m_report.inserted / m_report.rows;
-    if (projectedInserts < 20'000 || projectedInserts < m_firstNewId - 1)
+    const qint64 projectedWrites = projectedRows * (m_report.inserted + m_report.updated) / m_report.rows;
+    if (projectedWrites < 20'000 || projectedWrites < (m_firstNewId - 1) / 2)
         return;
     std::vector<QByteArray> names;
     {
@@ -1565,8 +1586,25 @@ void Run::considerDroppingIndexes(qint64 bytesRead, qint64 size)
                         "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"))
             return;
         while (s.step() == SQLITE_ROW) {
-            names.push_back(s.bytes(0));
-            m_droppedIndexes.push_back(s.bytes(1));
+            // Only indexes on a column the file sets: on the others (the order summary,
+            // updated_at) every new row has the same key, so its entry goes at the end.
+            const QByteArray sql = s.bytes(1);
+            const qsizetype open = sql.indexOf('(');
+            bool varies = false;
+            QByteArray word;
+            for (qsizetype i = open < 0 ? sql.size() : open; i <= sql.size() && !varies; ++i) {
+                const char c = i < sql.size() ? sql[i] : ' ';
+                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
+                    word.append(c);
+                } else {
+                    varies = m_varyingColumns.contains(word.toLower());
+                    word.clear();
+                }
+            }
+            if (varies) {
+                names.push_back(s.bytes(0));
+                m_droppedIndexes.push_back(sql);
+            }
         }
     }
     for (const QByteArray &name : names) {
@@ -1689,8 +1727,10 @@ void Run::execute(QIODevice &device, qint64 size)
                 break;
             }
             const qint64 read = reader.bytesConsumed();
-            if (!m_indexesDecided && m_options.kind == ImportKind::Customers && m_report.rows >= 2048 && !failed()
-                && !m_options.dryRun)
+            m_lookupFirst = m_report.updated - m_blockUpdated > m_report.inserted - m_blockInserted;
+            m_blockInserted = m_report.inserted;
+            m_blockUpdated = m_report.updated;
+            if (!m_indexesDecided && m_options.kind == ImportKind::Customers && m_report.rows >= 2048 && !failed())
                 considerDroppingIndexes(read, size);
             const int percent = size > 0 ? int(read * 95 / size) : 0;
             if (m_options.progress && percent != lastPercent) {
@@ -1709,7 +1749,7 @@ void Run::execute(QIODevice &device, qint64 size)
     bool ok = prepared && !failed() && !m_report.cancelled && !m_fatal;
     if (ok && m_options.kind == ImportKind::Orders)
         ok = recountCustomers();
-    if (ok && !m_droppedIndexes.empty())
+    if (ok && !m_droppedIndexes.empty() && !m_options.dryRun) // a dry run rolls back: the old ones return
         ok = rebuildIndexes();
     if (ok && !m_options.dryRun && m_options.kind != ImportKind::Products && !m_touchedCustomers.empty()) {
         std::sort(m_touchedCustomers.begin(), m_touchedCustomers.end());
