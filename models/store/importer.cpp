@@ -1678,6 +1678,7 @@ void Run::execute(QIODevice &device, qint64 size)
     // A larger page cache for the transaction: a million rows touch every index page,
     // and pages that stay in memory are written once, at commit.
     const auto oldCache = scalar("PRAGMA cache_size");
+    const auto oldThreads = scalar("PRAGMA threads");
     exec("PRAGMA cache_size = -262144");
     exec("PRAGMA threads = 2"); // sorter helper threads for building indexes
     // A cancel also interrupts a long statement (an index build, the segment refresh).
@@ -1686,7 +1687,8 @@ void Run::execute(QIODevice &device, qint64 size)
                                  const_cast<void *>(static_cast<const void *>(m_options.cancel)));
     const auto restore = [&] {
         sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
-        exec("PRAGMA threads = 0");
+        if (oldThreads)
+            exec(QByteArray("PRAGMA threads = " + QByteArray::number(*oldThreads)).constData());
         if (oldCache)
             exec(QByteArray("PRAGMA cache_size = " + QByteArray::number(*oldCache)).constData());
     };
