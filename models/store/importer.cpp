@@ -560,8 +560,23 @@ private:
     bool buildTags(QByteArray &out);
 
     // Kinds ---------------------------------------------------------------------
+    // A checked customer row, its values in m_arena: statement slots 1-11 (text; length
+    // -1 = NULL) and 12, the metadata patch for an update.
+    struct CustomerValues
+    {
+        qint64 line = 0;
+        qsizetype offset[13] = {};
+        int length[13] = {};
+        int consent[3] = {};
+        std::optional<qint64> createdAt;
+    };
+    static constexpr int BatchRows = 64;
     bool prepareCustomers();
     void customerRow();
+    void bindCustomer(Statement &s, const CustomerValues &v, int base);
+    void writeCustomer(const CustomerValues &v);
+    // `evenAfterErrors`: at the first bad row, the rows before it are still written.
+    void flushCustomers(bool evenAfterErrors = false);
     bool prepareProducts();
     void productRow();
     bool prepareOrders();
@@ -618,6 +633,10 @@ private:
     std::vector<QByteArray> m_droppedIndexes; // their CREATE INDEX statements
     QSet<QByteArray> m_varyingColumns;        // customer columns the file sets, row by row
     bool m_lookupFirst = false;               // most recent rows were updates
+    bool m_batching = true;                   // most recent rows were all new: insert BatchRows at a time
+    QByteArray m_arena;
+    std::vector<CustomerValues> m_pending;
+    Statement m_insertBatch;
     qint64 m_blockInserted = 0, m_blockUpdated = 0;
 
     // Rows touched: customers for the segment refresh (and their summaries after orders).
@@ -843,21 +862,31 @@ bool Run::prepareCustomers()
                               has(C::ConsentSms),
                               has(C::ConsentPush)};
     const bool consents = present[12] || present[13] || present[14];
-    QByteArray columns = "source_id", values = "?1", set;
+    QByteArray columns = "source_id", set;
     QByteArray consentChanged;
+    // The VALUES tuple of the k-th row of a batch: its parameters are ?(16k + slot).
+    const auto tuple = [&](int k) {
+        const auto p = [k](int slot) { return "?" + QByteArray::number(16 * k + slot); };
+        QByteArray values = "(" + p(1);
+        for (int slot = 2; slot <= 14; ++slot) {
+            if (present[slot])
+                values += ", " + p(slot); // metadata (11) is built without nulls for an insert
+        }
+        values += ", ifnull(" + p(15) + ", " + p(16) + "), " + p(16);
+        if (present[12] || present[13] || present[14])
+            values += ", " + p(16);
+        return values + ")";
+    };
     for (int slot = 2; slot <= 14; ++slot) {
         if (!present[slot])
             continue;
         const QByteArray column(CustomerColumns[slot]);
         const QByteArray parameter = "?" + QByteArray::number(slot);
         columns += ", " + column;
-        if (slot == 11) {
-            values += ", " + parameter; // built without nulls for an insert
+        if (slot == 11)
             set += "metadata = json_patch(metadata, " + parameter + "), ";
-        } else {
-            values += ", " + parameter;
+        else
             set += column + " = " + parameter + ", ";
-        }
         if (slot >= 12)
             consentChanged += QByteArray(consentChanged.isEmpty() ? "" : " OR ") + column + " IS NOT " + parameter;
         m_varyingColumns.insert(column);
@@ -865,13 +894,11 @@ bool Run::prepareCustomers()
     if (has(C::CreatedAt))
         m_varyingColumns.insert("created_at");
     columns += ", created_at, updated_at";
-    values += ", ifnull(?15, ?16), ?16";
     if (has(C::CreatedAt))
         set += "created_at = ifnull(?15, created_at), ";
     set += "updated_at = ?16";
     if (consents) {
         columns += ", consents_updated_at";
-        values += ", ?16";
         set += ", consents_updated_at = CASE WHEN " + consentChanged + " THEN ?16 ELSE consents_updated_at END";
     }
     const auto firstNew = scalar("SELECT ifnull(max(id), 0) + 1 FROM customers");
@@ -881,8 +908,15 @@ bool Run::prepareCustomers()
     // A new customer is inserted at once; a clash on source_id (an existing one) does
     // nothing and is then looked up and updated: one index seek less for every new row.
     return prepare(m_find, "SELECT id FROM customers WHERE source_id = ?1")
-           && prepare(m_insert, "INSERT INTO customers(" + columns + ") VALUES (" + values
-                                    + ") ON CONFLICT(source_id) DO NOTHING")
+           && prepare(m_insert, "INSERT INTO customers(" + columns + ") VALUES " + tuple(0)
+                                    + " ON CONFLICT(source_id) DO NOTHING")
+           && prepare(m_insertBatch, [&] {
+                  // No ON CONFLICT: a clash fails the whole statement, and its rows go one by one.
+                  QByteArray sql = "INSERT INTO customers(" + columns + ") VALUES " + tuple(0);
+                  for (int k = 1; k < BatchRows; ++k)
+                      sql += ", " + tuple(k);
+                  return sql;
+              }())
            && prepare(m_update, "UPDATE customers SET " + set + " WHERE id = ?17");
 }
 
@@ -921,28 +955,122 @@ void Run::customerRow()
     buildMetadata(C::Metadata, m_map.metadata, m_scratchMeta, true);
     const int consent[3] = {boolean(C::ConsentEmail), boolean(C::ConsentSms), boolean(C::ConsentPush)};
     const auto createdAt = timestamp(C::CreatedAt);
-    if (m_report.errors.size() != errorsBefore || failed())
+    if (m_report.errors.size() != errorsBefore) {
+        // The first bad row: write the rows waiting for a batch, so that a repeat
+        // among them is still found; nothing is written after it.
+        if (errorsBefore == 0)
+            flushCustomers(true);
+        return;
+    }
+    if (failed())
         return; // nothing more is written once a row is bad: the import will roll back
 
-    const auto bind = [&](Statement &s) {
-        s.text(1, source);
-        s.text(2, name);
-        s.textOrNull(3, email);
-        s.textOrNull(4, value(C::Phone));
-        s.textOrNull(5, birthdate);
-        s.textOrNull(6, value(C::City));
-        s.textOrNull(7, country);
-        s.textOrNull(8, value(C::PostalCode));
-        s.textOrNull(9, value(C::LoyaltyTier));
-        s.text(10, value(C::Tags).isEmpty() ? QByteArrayView("[]") : QByteArrayView(m_scratchTags));
-        if (!m_scratchMeta.isEmpty())
-            s.text(11, m_scratchMeta);
-        for (int i = 0; i < 3; ++i)
-            s.integer(12 + i, consent[i] < 0 ? 0 : consent[i]);
-        if (createdAt)
-            s.integer(15, *createdAt);
-        s.integer(16, m_now);
+    // The values are copied out of the reader's buffer (which moves on) so that the
+    // row can wait for a batch.
+    CustomerValues v;
+    v.line = m_line;
+    const auto put = [&](int slot, QByteArrayView bytes, bool nullWhenEmpty) {
+        v.offset[slot] = m_arena.size();
+        v.length[slot] = bytes.isEmpty() && nullWhenEmpty ? -1 : int(bytes.size());
+        m_arena.append(bytes);
     };
+    put(1, source, false);
+    put(2, name, false);
+    put(3, email, true);
+    put(4, value(C::Phone), true);
+    put(5, birthdate, true);
+    put(6, value(C::City), true);
+    put(7, country, true);
+    put(8, value(C::PostalCode), true);
+    put(9, value(C::LoyaltyTier), true);
+    put(10, value(C::Tags).isEmpty() ? QByteArrayView("[]") : QByteArrayView(m_scratchTags), false);
+    put(11, m_scratchMeta, true);
+    if (!m_scratchMeta.isEmpty()) {
+        buildMetadata(C::Metadata, m_map.metadata, m_scratchMeta2); // with nulls: an empty cell removes its key
+        put(12, m_scratchMeta2, true);
+    } else {
+        v.length[12] = -1;
+    }
+    for (int i = 0; i < 3; ++i)
+        v.consent[i] = consent[i] < 0 ? 0 : consent[i];
+    v.createdAt = createdAt;
+    if (m_batching) {
+        m_pending.push_back(v);
+        if (int(m_pending.size()) == BatchRows)
+            flushCustomers();
+    } else {
+        writeCustomer(v);
+        m_arena.clear();
+    }
+}
+
+void Run::bindCustomer(Statement &s, const CustomerValues &v, int base)
+{
+    for (int slot = 1; slot <= 11; ++slot) {
+        if (v.length[slot] < 0)
+            s.null(base + slot);
+        else
+            s.text(base + slot, QByteArrayView(m_arena.constData() + v.offset[slot], v.length[slot]));
+    }
+    for (int i = 0; i < 3; ++i)
+        s.integer(base + 12 + i, v.consent[i]);
+    if (v.createdAt)
+        s.integer(base + 15, *v.createdAt);
+    else
+        s.null(base + 15);
+    s.integer(base + 16, m_now);
+}
+
+// Writes the waiting rows: BatchRows of them in one multi-row INSERT (a statement per
+// row costs more than the row), else, and when the batch clashes with a customer
+// already there (the statement then changes nothing), one by one.
+void Run::flushCustomers(bool evenAfterErrors)
+{
+    if (m_pending.empty())
+        return;
+    const qint64 line = m_line;
+    if (int(m_pending.size()) == BatchRows && !m_fatal) {
+        for (int k = 0; k < BatchRows; ++k)
+            bindCustomer(m_insertBatch, m_pending[size_t(k)], k * 16);
+        const int rc = m_insertBatch.step();
+        m_insertBatch.reset();
+        if (rc == SQLITE_DONE) {
+            // One statement inserts its rows in order, each key one above the last.
+            const qint64 first = sqlite3_last_insert_rowid(m_db) - BatchRows + 1;
+            for (int k = 0; k < BatchRows; ++k) {
+                m_line = m_pending[size_t(k)].line;
+                inserted(first + k);
+                m_touchedCustomers.push_back(first + k);
+            }
+            m_report.inserted += BatchRows;
+            m_pending.clear();
+            m_arena.clear();
+            m_line = line;
+            return;
+        }
+        if ((rc & 0xff) != SQLITE_CONSTRAINT) {
+            m_line = m_pending.front().line;
+            sqlError(QStringLiteral("the customers"));
+            m_pending.clear();
+            m_arena.clear();
+            m_line = line;
+            return;
+        }
+    }
+    for (const CustomerValues &v : m_pending) {
+        if (m_fatal || (failed() && !evenAfterErrors))
+            break; // as row by row: nothing is written after the first error
+        writeCustomer(v);
+    }
+    m_pending.clear();
+    m_arena.clear();
+    m_line = line;
+}
+
+void Run::writeCustomer(const CustomerValues &v)
+{
+    m_line = v.line;
+    const QByteArrayView source(m_arena.constData() + v.offset[1], v.length[1]);
     // Mostly new customers: insert at once, and look up only on a clash. Mostly
     // existing ones (a re-import): look up first, which spares a failed insert.
     qint64 existing = 0;
@@ -956,7 +1084,7 @@ void Run::customerRow()
     }
     int rc = SQLITE_DONE;
     if (!existing) {
-        bind(m_insert);
+        bindCustomer(m_insert, v, 0);
         rc = m_insert.step();
         m_insert.reset();
         if (rc != SQLITE_DONE)
@@ -980,8 +1108,9 @@ void Run::customerRow()
         fieldError(C::SourceId, QStringLiteral("%1 is also on line %2 (one row per customer)").arg(quote(source)).arg(earlier));
         return;
     }
-    buildMetadata(C::Metadata, m_map.metadata, m_scratchMeta); // with nulls: an empty cell removes its key
-    bind(m_update);
+    bindCustomer(m_update, v, 0);
+    if (v.length[12] >= 0) // the metadata patch with its nulls
+        m_update.text(11, QByteArrayView(m_arena.constData() + v.offset[12], v.length[12]));
     m_update.integer(17, existing);
     rc = m_update.step();
     m_update.reset();
@@ -1678,17 +1807,13 @@ void Run::execute(QIODevice &device, qint64 size)
     // A larger page cache for the transaction: a million rows touch every index page,
     // and pages that stay in memory are written once, at commit.
     const auto oldCache = scalar("PRAGMA cache_size");
-    const auto oldThreads = scalar("PRAGMA threads");
     exec("PRAGMA cache_size = -262144");
-    exec("PRAGMA threads = 2"); // sorter helper threads for building indexes
     // A cancel also interrupts a long statement (an index build, the segment refresh).
     if (m_options.cancel)
         sqlite3_progress_handler(m_db, 50'000, interruptWhenCancelled,
                                  const_cast<void *>(static_cast<const void *>(m_options.cancel)));
     const auto restore = [&] {
         sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
-        if (oldThreads)
-            exec(QByteArray("PRAGMA threads = " + QByteArray::number(*oldThreads)).constData());
         if (oldCache)
             exec(QByteArray("PRAGMA cache_size = " + QByteArray::number(*oldCache)).constData());
     };
@@ -1729,9 +1854,16 @@ void Run::execute(QIODevice &device, qint64 size)
                 break;
             }
             const qint64 read = reader.bytesConsumed();
-            m_lookupFirst = m_report.updated - m_blockUpdated > m_report.inserted - m_blockInserted;
-            m_blockInserted = m_report.inserted;
-            m_blockUpdated = m_report.updated;
+            if (m_options.kind == ImportKind::Customers) {
+                flushCustomers();
+                // The last block's rows say how to write the next: all new -> in batches;
+                // mostly existing -> look up first.
+                const qint64 blockUpdates = m_report.updated - m_blockUpdated;
+                m_lookupFirst = blockUpdates > m_report.inserted - m_blockInserted;
+                m_batching = blockUpdates == 0;
+                m_blockInserted = m_report.inserted;
+                m_blockUpdated = m_report.updated;
+            }
             if (!m_indexesDecided && m_options.kind == ImportKind::Customers && m_report.rows >= 2048 && !failed())
                 considerDroppingIndexes(read, size);
             const int percent = size > 0 ? int(read * 95 / size) : 0;
@@ -1741,10 +1873,15 @@ void Run::execute(QIODevice &device, qint64 size)
             }
         }
     }
+    if (m_options.kind == ImportKind::Customers && !m_report.cancelled)
+        flushCustomers();
     if (reader.hasError())
         readerError();
     if (m_options.kind == ImportKind::Orders && !m_report.cancelled)
         flushOrder();
+    // Rows written in batches report a repeat when the batch is written: in line order.
+    std::stable_sort(m_report.errors.begin(), m_report.errors.end(),
+                     [](const ImportError &a, const ImportError &b) { return a.line < b.line; });
 
     if (m_options.progress && !failed() && !m_report.cancelled)
         m_options.progress({m_report.rows, size, size, 95});
