@@ -91,6 +91,11 @@ CustomersPage::CustomersPage(QWidget *parent)
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex &index) { openProfile(index.row()); });
 
     m_profile->setVisible(false);
+    // An edit or an erasure changes the row: reload the list (the profile stays open).
+    connect(m_profile, &CustomerProfilePanel::customerChanged, this, [this] {
+        if (!m_path.isEmpty())
+            m_model->setWorkspace(m_path, m_currency);
+    });
     connect(m_profile, &CustomerProfilePanel::closeRequested, this, [this] {
         m_profile->setVisible(false);
         m_table->setFocus();
