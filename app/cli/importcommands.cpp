@@ -51,8 +51,9 @@ int runImport(const QStringList &arguments)
             QStringList names;
             for (const ImportField &field : Importer::fields(kind))
                 names << field.name + (field.required ? QStringLiteral("*") : QString());
-            std::fprintf(stdout, "  %-10s %s, metadata.<key>\n", importKindName(kind).toLocal8Bit().constData(),
-                         names.join(QStringLiteral(", ")).toLocal8Bit().constData());
+            std::fprintf(stdout, "  %-10s %s, metadata.<key>%s\n", importKindName(kind).toLocal8Bit().constData(),
+                         names.join(QStringLiteral(", ")).toLocal8Bit().constData(),
+                         kind == ImportKind::Orders ? " (and sku_source_id or sku)" : "");
         }
         return 0;
     }

@@ -446,11 +446,12 @@ QByteArray slug(const QString &name)
 {
     QByteArray out;
     for (QChar c : name.normalized(QString::NormalizationForm_D).toLower()) {
-        if ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9'))
+        if ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9')) {
             out.append(char(c.unicode()));
-        else if (c.isSpace() || c == u'-' || c == u'_' || c == u'&' || c == u'/')
-            if (!out.isEmpty() && !out.endsWith('_'))
-                out.append('_');
+        } else if ((c.isSpace() || c == u'-' || c == u'_' || c == u'&' || c == u'/') && !out.isEmpty()
+                   && !out.endsWith('_')) {
+            out.append('_');
+        }
     }
     while (out.endsWith('_'))
         out.chop(1);
