@@ -9,7 +9,10 @@
 
 #include "store/connection.h"
 #include "store/importer.h"
+#include "rules/syntax.h"
+#include "rules/typecheck.h"
 #include "store/schema.h"
+#include "store/segmentstore.h"
 #include "store/workspace.h"
 
 #include <QDateTime>
@@ -92,6 +95,7 @@ private slots:
     void refusedImportChangesNothing();
     void cancelAndDryRunChangeNothing();
     void importIsAudited();
+    void autoUpdateSegmentsFollowImports();
     void previewShowsTheMapping();
     void cliPrintsASummary();
     void cliRefusesBadFilesAndBadUsage();
@@ -853,6 +857,52 @@ void TestImport::importIsAudited()
     // A refused import leaves no audit entry either.
     QVERIFY(!import(ws, ImportKind::Customers, "source_id\n\"\n").ok());
     QCOMPARE(scalar(*db, u"SELECT count(*) FROM audit_log"_s).value().toInt(), 1);
+}
+
+// The customers an import touches are re-evaluated for every auto-update segment, in
+// the import's transaction.
+void TestImport::autoUpdateSegmentsFollowImports()
+{
+    const QString ws = freshWorkspace(u"segments"_s);
+    QString segmentId;
+    {
+        auto db = openConnection(ws, Connection::Access::ReadWrite);
+        QVERIFY(db);
+        Segment segment;
+        segment.name = u"Irish spenders"_s;
+        segment.type = SegmentType::AutoUpdate;
+        auto rule = Rules::parse(u"customer.country is \"IE\" and customer.total_spent >= 20.00"_s);
+        PD_VERIFY_OK(rule);
+        auto checked = Rules::check(rule.value());
+        PD_VERIFY_OK(checked);
+        segment.rule = checked.value();
+        auto saved = SegmentStore(*db).save(segment, u"test"_s, Now);
+        PD_VERIFY_OK(saved);
+        segmentId = saved.value().id;
+    }
+    const auto members = [&] {
+        auto db = openConnection(ws);
+        auto keys = SegmentStore(*db).memberKeys(segmentId, 0, 100);
+        QStringList sources;
+        for (qint64 key : keys ? keys.value() : QList<qint64>())
+            sources << scalar(*db, u"SELECT source_id FROM customers WHERE id = ?"_s, {key}).value().toString();
+        return sources;
+    };
+    VERIFY_IMPORTED(import(ws, ImportKind::Customers, Customers));
+    VERIFY_IMPORTED(import(ws, ImportKind::Products, Catalogue));
+    QCOMPARE(members(), QStringList());
+    // Orders raise Aoife's total_spent: she enters.
+    VERIFY_IMPORTED(import(ws, ImportKind::Orders, "order_source_id,customer_source_id,created_at,sku_source_id,quantity\n"
+                                                   "O-1,C-1,2026-10-01,S-2,1\nO-2,C-2,2026-10-01,S-2,1\n"));
+    QCOMPARE(members(), QStringList{u"C-1"_s});
+    // Liam moves to Ireland: he enters too.
+    VERIFY_IMPORTED(import(ws, ImportKind::Customers, "source_id,country\nC-2,IE\n"));
+    QCOMPARE(members(), (QStringList{u"C-1"_s, u"C-2"_s}));
+    // A dry run refreshes nothing.
+    ImportOptions dry;
+    dry.dryRun = true;
+    VERIFY_IMPORTED(import(ws, ImportKind::Customers, "source_id,country\nC-1,FR\n", dry));
+    QCOMPARE(members(), (QStringList{u"C-1"_s, u"C-2"_s}));
 }
 
 void TestImport::previewShowsTheMapping()
