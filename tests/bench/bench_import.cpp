@@ -161,7 +161,7 @@ int main(int argc, char *argv[])
                 std::fprintf(stderr, "%s\n", qPrintable(e.toString()));
             return 1;
         }
-        std::printf("PromoDesk import (new):     %8.2f s  %9.0f rows/s  (%lld inserted; validated, 8 indexes; "
+        std::printf("PromoDesk import (new):     %8.2f s  %9.0f rows/s  (%lld inserted; validated, 7 indexes; "
                     "CPU %.2f s)\n",
                     importSeconds, double(report.rows) / importSeconds, static_cast<long long>(report.inserted), importCpu);
 
