@@ -2,9 +2,12 @@
 
 #include <QAtomicInteger>
 #include <QFileInfo>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUrl>
+
+#include <sqlite3.h>
 
 namespace PromoDesk::Store {
 
@@ -70,6 +73,15 @@ Status Connection::exec(const QString &sql)
     if (!query.exec(sql))
         return Error{query.lastError().text(), m_path};
     return {};
+}
+
+bool Connection::inTransaction() const
+{
+    const QVariant handle = database().driver()->handle();
+    sqlite3 *db = handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0
+                      ? *static_cast<sqlite3 *const *>(handle.data())
+                      : nullptr;
+    return db && sqlite3_get_autocommit(db) == 0;
 }
 
 Status Connection::begin()

@@ -34,6 +34,8 @@ public:
     // Runs a statement without parameters (pragmas, DDL, transaction control).
     Status exec(const QString &sql);
     Status begin();
+    // Whether a transaction is open on this connection (SQLite's autocommit is off).
+    bool inTransaction() const;
     Status commit();
     void rollback();
 

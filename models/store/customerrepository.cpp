@@ -1,6 +1,7 @@
 #include "customerrepository.h"
 
 #include "connection.h"
+#include "sqlutil.h"
 #include "common/ids.h"
 
 #include <QSqlError>
@@ -90,19 +91,6 @@ CustomerRow readRow(const QSqlQuery &q)
     return row;
 }
 
-Result<QSqlQuery> run(Connection &connection, const QString &sql, const QVariantList &values)
-{
-    QSqlQuery q(connection.database());
-    q.setForwardOnly(true);
-    if (!q.prepare(sql))
-        return Error{q.lastError().text(), connection.path()};
-    for (const QVariant &value : values)
-        q.addBindValue(value);
-    if (!q.exec())
-        return Error{q.lastError().text(), connection.path()};
-    return q;
-}
-
 } // namespace
 
 CustomerRepository::CustomerRepository(Connection &connection) : m_connection(connection) {}
@@ -110,7 +98,7 @@ CustomerRepository::CustomerRepository(Connection &connection) : m_connection(co
 Result<qint64> CustomerRepository::count(const CustomerQuery &query)
 {
     const Where where = searchFilter(query);
-    auto q = run(m_connection, QStringLiteral("SELECT count(*) FROM customers") + where.clause, where.values);
+    auto q = runQuery(m_connection, QStringLiteral("SELECT count(*) FROM customers") + where.clause, where.values);
     if (!q)
         return q.error();
     if (!q.value().next())
@@ -138,7 +126,7 @@ Result<QList<CustomerRow>> CustomerRepository::pageAfter(const CustomerQuery &qu
         const QString order = sameKey ? QStringLiteral("id%1").arg(direction) : QStringLiteral("%1%2, id%2").arg(key, direction);
         const QString sql = QStringLiteral("SELECT %1, %2 FROM %3%4 ORDER BY %5 LIMIT ?")
                                 .arg(RowColumns, key, table, where.clause, order);
-        auto q = run(m_connection, sql, where.values + QVariantList{wanted});
+        auto q = runQuery(m_connection, sql, where.values + QVariantList{wanted});
         if (!q)
             return q.error();
         while (q.value().next())
@@ -185,7 +173,7 @@ Result<std::optional<CustomerKey>> CustomerRepository::keyAt(const CustomerQuery
     // Only the (key, id) pair is read, so SQLite walks the covering index.
     const QString sql = QStringLiteral("SELECT %1, id FROM %2%3 ORDER BY %1%4, id%4 LIMIT 1 OFFSET ?")
                             .arg(key, table, where.clause, direction);
-    auto q = run(m_connection, sql, where.values + QVariantList{position});
+    auto q = runQuery(m_connection, sql, where.values + QVariantList{position});
     if (!q)
         return q.error();
     if (!q.value().next())
@@ -200,7 +188,7 @@ Result<CustomerProfile> CustomerRepository::profile(const QString &customerId)
         return Error{QStringLiteral("\"%1\" is not a customer id (cust_…)").arg(customerId), m_connection.path()};
     CustomerProfile profile;
     {
-        auto q = run(m_connection,
+        auto q = runQuery(m_connection,
                      QStringLiteral("SELECT %1, name, phone, birthdate, address_postal_code, loyalty_tier, tags, metadata, "
                                     "consent_email, consent_sms, consent_push, consents_updated_at "
                                     "FROM customers WHERE id = ?")
@@ -225,7 +213,7 @@ Result<CustomerProfile> CustomerRepository::profile(const QString &customerId)
             profile.consentsUpdatedAt = r.value(20).toLongLong();
     }
     {
-        auto q = run(m_connection,
+        auto q = runQuery(m_connection,
                      QStringLiteral("SELECT o.id, o.source_id, o.created_at, o.status, o.channel, o.amount, o.discount_amount, "
                                     "i.line_no, i.sku_id, p.name, i.quantity, i.price, i.amount "
                                     "FROM (SELECT * FROM orders WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ?) o "
@@ -257,7 +245,7 @@ Result<CustomerProfile> CustomerRepository::profile(const QString &customerId)
         }
     }
     {
-        auto q = run(m_connection,
+        auto q = runQuery(m_connection,
                      QStringLiteral("SELECT type, created_at, metadata, count(*) OVER () FROM customer_events "
                                     "WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ?"),
                      {*key, ProfileEventLimit});
@@ -274,7 +262,7 @@ Result<CustomerProfile> CustomerRepository::profile(const QString &customerId)
 
 Result<qint64> CustomerRepository::countWhere(const QString &where, const QVariantList &bindings)
 {
-    auto q = run(m_connection, QStringLiteral("SELECT count(*) FROM customers c WHERE ") + where, bindings);
+    auto q = runQuery(m_connection, QStringLiteral("SELECT count(*) FROM customers c WHERE ") + where, bindings);
     if (!q)
         return q.error();
     if (!q.value().next())
@@ -284,7 +272,7 @@ Result<qint64> CustomerRepository::countWhere(const QString &where, const QVaria
 
 Result<QStringList> CustomerRepository::idsWhere(const QString &where, const QVariantList &bindings)
 {
-    auto q = run(m_connection, QStringLiteral("SELECT c.id FROM customers c WHERE ") + where + QStringLiteral(" ORDER BY c.id"),
+    auto q = runQuery(m_connection, QStringLiteral("SELECT c.id FROM customers c WHERE ") + where + QStringLiteral(" ORDER BY c.id"),
                  bindings);
     if (!q)
         return q.error();

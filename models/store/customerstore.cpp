@@ -4,6 +4,7 @@
 #include "engine/requestjson.h"
 #include "rules/json.h"
 #include "store/connection.h"
+#include "store/sqlutil.h"
 #include "store/workspace.h"
 
 #include <QDate>
@@ -13,13 +14,11 @@
 #include <QLocale>
 #include <QSaveFile>
 #include <QSet>
-#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTimeZone>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <tuple>
@@ -27,54 +26,6 @@
 namespace PromoDesk::Store {
 
 namespace {
-
-Result<QSqlQuery> exec(Connection &connection, const QString &sql, const QVariantList &values = {})
-{
-    QSqlQuery q(connection.database());
-    q.setForwardOnly(true);
-    if (!q.prepare(sql))
-        return Error{q.lastError().text(), connection.path()};
-    for (const QVariant &value : values)
-        q.addBindValue(value);
-    if (!q.exec())
-        return Error{q.lastError().text(), connection.path()};
-    return q;
-}
-
-bool inTransaction(Connection &connection)
-{
-    const QVariant handle = connection.database().driver()->handle();
-    sqlite3 *db = handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0
-                      ? *static_cast<sqlite3 *const *>(handle.data())
-                      : nullptr;
-    return db && sqlite3_get_autocommit(db) == 0;
-}
-
-// Runs `fn` in the caller's transaction (as a savepoint) or in its own BEGIN IMMEDIATE:
-// all or nothing.
-template <typename T, typename Fn>
-Result<T> writing(Connection &connection, Fn fn)
-{
-    const bool nested = inTransaction(connection);
-    if (Status s = connection.exec(nested ? QStringLiteral("SAVEPOINT customer_write") : QStringLiteral("BEGIN IMMEDIATE")); !s)
-        return s.error();
-    Result<T> result = fn();
-    if (!result) {
-        if (nested) {
-            connection.exec(QStringLiteral("ROLLBACK TO customer_write"));
-            connection.exec(QStringLiteral("RELEASE customer_write"));
-        } else {
-            connection.rollback();
-        }
-        return result;
-    }
-    if (Status s = connection.exec(nested ? QStringLiteral("RELEASE customer_write") : QStringLiteral("COMMIT")); !s) {
-        if (!nested)
-            connection.rollback();
-        return s.error();
-    }
-    return result;
-}
 
 QVariant nullText(const QString &value)
 {
@@ -119,7 +70,7 @@ QString compact(const QJsonArray &array)
 Status insertAudit(Connection &connection, qint64 at, const QString &actor, const QString &customerId, const QString &action,
                    const std::optional<QJsonObject> &before, const std::optional<QJsonObject> &after)
 {
-    auto q = exec(connection,
+    auto q = runQuery(connection,
                   QStringLiteral("INSERT INTO audit_log(at, actor, entity_type, entity_id, action, before, after) "
                                  "VALUES (?, ?, 'customer', ?, ?, ?, ?)"),
                   {at, actor.isEmpty() ? QStringLiteral("promodesk") : actor, customerId, action,
@@ -383,13 +334,13 @@ Result<qint64> CustomerStore::customerKey(const QString &idOrSourceId)
     if (text.isEmpty())
         return Error{QStringLiteral("no customer given (cust_N or the shop's source id)"), QStringLiteral("customer")};
     if (const auto key = Ids::parse(Ids::Customer, text)) {
-        auto q = exec(m_connection, QStringLiteral("SELECT id FROM customers WHERE id = ?"), {*key});
+        auto q = runQuery(m_connection, QStringLiteral("SELECT id FROM customers WHERE id = ?"), {*key});
         if (!q)
             return q.error();
         if (q.value().next())
             return q.value().value(0).toLongLong();
     }
-    auto q = exec(m_connection, QStringLiteral("SELECT id FROM customers WHERE source_id = ?"), {text});
+    auto q = runQuery(m_connection, QStringLiteral("SELECT id FROM customers WHERE source_id = ?"), {text});
     if (!q)
         return q.error();
     if (q.value().next())
@@ -401,12 +352,12 @@ Result<qint64> CustomerStore::customerKey(const QString &idOrSourceId)
 Result<Capped<OrderSummary>> CustomerStore::orders(qint64 key, int limit)
 {
     Capped<OrderSummary> out;
-    auto count = exec(m_connection, QStringLiteral("SELECT count(*) FROM orders WHERE customer_id = ?"), {key});
+    auto count = runQuery(m_connection, QStringLiteral("SELECT count(*) FROM orders WHERE customer_id = ?"), {key});
     if (!count)
         return count.error();
     if (count.value().next())
         out.total = count.value().value(0).toLongLong();
-    auto q = exec(m_connection,
+    auto q = runQuery(m_connection,
                   QStringLiteral("SELECT o.id, o.source_id, o.created_at, o.status, o.channel, o.amount, o.discount_amount, "
                                  "i.line_no, i.sku_id, coalesce(p.name, sp.name, ''), i.quantity, i.price, i.amount "
                                  "FROM (SELECT * FROM orders WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ?) o "
@@ -432,12 +383,12 @@ Result<Capped<OrderSummary>> CustomerStore::orders(qint64 key, int limit)
 Result<Capped<CustomerEvent>> CustomerStore::events(qint64 key, int limit)
 {
     Capped<CustomerEvent> out;
-    auto count = exec(m_connection, QStringLiteral("SELECT count(*) FROM customer_events WHERE customer_id = ?"), {key});
+    auto count = runQuery(m_connection, QStringLiteral("SELECT count(*) FROM customer_events WHERE customer_id = ?"), {key});
     if (!count)
         return count.error();
     if (count.value().next())
         out.total = count.value().value(0).toLongLong();
-    auto q = exec(m_connection,
+    auto q = runQuery(m_connection,
                   QStringLiteral("SELECT type, created_at, metadata FROM customer_events WHERE customer_id = ? "
                                  "ORDER BY created_at DESC, id DESC LIMIT ?"),
                   {key, limit});
@@ -456,12 +407,12 @@ Result<QList<Membership>> CustomerStore::memberships(qint64 key)
 Result<Capped<PublishedCode>> CustomerStore::codes(qint64 key, int limit)
 {
     Capped<PublishedCode> out;
-    auto count = exec(m_connection, QStringLiteral("SELECT count(*) FROM codes WHERE customer_id = ?"), {key});
+    auto count = runQuery(m_connection, QStringLiteral("SELECT count(*) FROM codes WHERE customer_id = ?"), {key});
     if (!count)
         return count.error();
     if (count.value().next())
         out.total = count.value().value(0).toLongLong();
-    auto q = exec(m_connection,
+    auto q = runQuery(m_connection,
                   QStringLiteral("SELECT k.id, k.code, k.campaign_id, c.name, c.campaign_type, k.status, k.redemption_quantity, "
                                  "k.redeemed_quantity, k.gift_balance, k.created_at, k.published_at "
                                  "FROM codes k JOIN campaigns c ON c.id = k.campaign_id WHERE k.customer_id = ? "
@@ -493,12 +444,12 @@ Result<Capped<PublishedCode>> CustomerStore::codes(qint64 key, int limit)
 Result<Capped<CustomerRedemption>> CustomerStore::redemptions(qint64 key, int limit)
 {
     Capped<CustomerRedemption> out;
-    auto count = exec(m_connection, QStringLiteral("SELECT count(*) FROM redemptions WHERE customer_id = ?"), {key});
+    auto count = runQuery(m_connection, QStringLiteral("SELECT count(*) FROM redemptions WHERE customer_id = ?"), {key});
     if (!count)
         return count.error();
     if (count.value().next())
         out.total = count.value().value(0).toLongLong();
-    auto q = exec(m_connection,
+    auto q = runQuery(m_connection,
                   QStringLiteral("SELECT r.id, r.object, r.created_at, r.campaign_id, c.name, k.code, r.tier_id, r.order_id, "
                                  "r.order_source_id, r.order_amount, r.discount_amount, r.gift_amount, r.result, "
                                  "r.failure_code, r.failure_message, r.channel, r.rollback_of, r.reason "
@@ -536,7 +487,7 @@ Result<Capped<CustomerRedemption>> CustomerStore::redemptions(qint64 key, int li
 
 Result<QList<CustomerAuditEntry>> CustomerStore::auditEntries(qint64 key, int limit)
 {
-    auto q = exec(m_connection,
+    auto q = runQuery(m_connection,
                   QStringLiteral("SELECT id, at, actor, action, before, after FROM audit_log "
                                  "WHERE entity_type = 'customer' AND entity_id = ? ORDER BY at DESC, id DESC LIMIT ?"),
                   {Ids::make(Ids::Customer, key), limit});
@@ -553,7 +504,7 @@ Result<QList<CustomerAuditEntry>> CustomerStore::auditEntries(qint64 key, int li
 
 Result<std::optional<qint64>> CustomerStore::erasedAt(qint64 key)
 {
-    auto q = exec(m_connection,
+    auto q = runQuery(m_connection,
                   QStringLiteral("SELECT min(at) FROM audit_log WHERE entity_type = 'customer' AND entity_id = ? "
                                  "AND action = 'erase'"),
                   {Ids::make(Ids::Customer, key)});
@@ -567,7 +518,7 @@ Result<std::optional<qint64>> CustomerStore::erasedAt(qint64 key)
 Result<Customer360> CustomerStore::load(qint64 key)
 {
     // One snapshot, so the parts agree with each other.
-    const bool own = !inTransaction(m_connection);
+    const bool own = !m_connection.inTransaction();
     if (own) {
         if (Status s = m_connection.exec(QStringLiteral("BEGIN")); !s)
             return s.error();
@@ -615,7 +566,7 @@ Result<CustomerUpdate> CustomerStore::updateCustomer(qint64 key, const CustomerC
         return problems.first();
     const QString id = Ids::make(Ids::Customer, key);
     return writing<CustomerUpdate>(m_connection, [&]() -> Result<CustomerUpdate> {
-        auto current = exec(m_connection,
+        auto current = runQuery(m_connection,
                             QStringLiteral("SELECT name, email, phone, birthdate, address_city, address_country, "
                                            "address_postal_code, loyalty_tier, tags, metadata, consent_email, consent_sms, "
                                            "consent_push FROM customers WHERE id = ?"),
@@ -703,7 +654,7 @@ Result<CustomerUpdate> CustomerStore::updateCustomer(qint64 key, const CustomerC
             values << now;
         }
         values << key;
-        auto written = exec(m_connection, QStringLiteral("UPDATE customers SET %1 WHERE id = ?").arg(sets.join(QStringLiteral(", "))),
+        auto written = runQuery(m_connection, QStringLiteral("UPDATE customers SET %1 WHERE id = ?").arg(sets.join(QStringLiteral(", "))),
                             values);
         if (!written)
             return written.error();
@@ -737,7 +688,7 @@ Result<QJsonObject> CustomerStore::exportCustomer(qint64 key, const QString &act
         // Orders as stored, every column, with every line.
         QJsonArray orders;
         {
-            auto q = exec(m_connection,
+            auto q = runQuery(m_connection,
                           QStringLiteral("SELECT o.id, o.source_id, o.status, o.amount, o.discount_amount, o.items_count, "
                                          "o.channel, o.metadata, o.created_at, i.line_no, i.sku_id, i.product_id, "
                                          "coalesce(p.name, sp.name), i.quantity, i.price, i.amount "
@@ -820,7 +771,7 @@ Result<QJsonObject> CustomerStore::exportCustomer(qint64 key, const QString &act
         out.insert(QStringLiteral("redemptions"), redemptionArray);
 
         // Redemptions of the customer's referral codes by others: theirs as referrer.
-        auto referrals = exec(m_connection,
+        auto referrals = runQuery(m_connection,
                               QStringLiteral("SELECT id, created_at, campaign_id, result FROM redemptions "
                                              "WHERE referrer_id = ? ORDER BY created_at DESC, id DESC"),
                               {key});
@@ -863,17 +814,17 @@ Result<Erasure> CustomerStore::eraseCustomer(qint64 key, const QString &actor, c
     const QString id = Ids::make(Ids::Customer, key);
     if (reason.trimmed().isEmpty())
         return Error{QStringLiteral("say why %1 is erased (the request it answers)").arg(id), QStringLiteral("reason")};
-    const bool nested = inTransaction(m_connection);
+    const bool nested = m_connection.inTransaction();
     // Deleted and overwritten content is zeroed in the file, not left in free space.
     QString secureDelete;
-    if (auto q = exec(m_connection, QStringLiteral("PRAGMA secure_delete")); q && q.value().next())
+    if (auto q = runQuery(m_connection, QStringLiteral("PRAGMA secure_delete")); q && q.value().next())
         secureDelete = q.value().value(0).toString();
     m_connection.exec(QStringLiteral("PRAGMA secure_delete = ON"));
 
     Result<Erasure> result = writing<Erasure>(m_connection, [&]() -> Result<Erasure> {
         Erasure e;
         e.customerId = id;
-        auto person = exec(m_connection, QStringLiteral("SELECT name, email, phone, source_id FROM customers WHERE id = ?"), {key});
+        auto person = runQuery(m_connection, QStringLiteral("SELECT name, email, phone, source_id FROM customers WHERE id = ?"), {key});
         if (!person)
             return person.error();
         if (!person.value().next())
@@ -886,7 +837,7 @@ Result<Erasure> CustomerStore::eraseCustomer(qint64 key, const QString &actor, c
         e.alreadyErased = erased.value().has_value();
 
         auto affected = [&](const QString &sql, const QVariantList &values, qint64 &count) -> Status {
-            auto q = exec(m_connection, sql, values);
+            auto q = runQuery(m_connection, sql, values);
             if (!q)
                 return q.error();
             count = q.value().numRowsAffected();
@@ -911,7 +862,7 @@ Result<Erasure> CustomerStore::eraseCustomer(qint64 key, const QString &actor, c
             return s.error();
 
         // Close the open stays and keep each segment's size and history right.
-        auto open = exec(m_connection,
+        auto open = runQuery(m_connection,
                          QStringLiteral("SELECT DISTINCT segment_id FROM segment_members WHERE customer_id = ? AND left_at IS NULL"),
                          {key});
         if (!open)
@@ -925,16 +876,16 @@ Result<Erasure> CustomerStore::eraseCustomer(qint64 key, const QString &actor, c
             !s)
             return s.error();
         for (const QString &segment : segments) {
-            auto size = exec(m_connection,
+            auto size = runQuery(m_connection,
                              QStringLiteral("SELECT count(*) FROM segment_members WHERE segment_id = ? AND left_at IS NULL"),
                              {segment});
             if (!size || !size.value().next())
                 return size ? Error{QStringLiteral("no count"), QStringLiteral("segments")} : size.error();
             const qint64 members = size.value().value(0).toLongLong();
             size.value().finish();
-            if (auto q = exec(m_connection, QStringLiteral("UPDATE segments SET size = ? WHERE id = ?"), {members, segment}); !q)
+            if (auto q = runQuery(m_connection, QStringLiteral("UPDATE segments SET size = ? WHERE id = ?"), {members, segment}); !q)
                 return q.error();
-            if (auto q = exec(m_connection,
+            if (auto q = runQuery(m_connection,
                               QStringLiteral("INSERT INTO segment_sizes(segment_id, at, size, entered, left) VALUES (?, ?, ?, 0, 1) "
                                              "ON CONFLICT(segment_id, at) DO UPDATE SET size = excluded.size, left = left + 1"),
                               {segment, now, members});
@@ -950,7 +901,7 @@ Result<Erasure> CustomerStore::eraseCustomer(qint64 key, const QString &actor, c
                                 e.ordersMetadataCleared);
             !s)
             return s.error();
-        auto kept = exec(m_connection,
+        auto kept = runQuery(m_connection,
                          QStringLiteral("SELECT (SELECT count(*) FROM orders WHERE customer_id = ?), "
                                         "(SELECT count(*) FROM redemptions WHERE customer_id = ?)"),
                          {key, key});
@@ -962,7 +913,7 @@ Result<Erasure> CustomerStore::eraseCustomer(qint64 key, const QString &actor, c
 
         // Free text in redemptions (a rollback's reason) may repeat the customer's values.
         if (!personal.isEmpty()) {
-            auto texts = exec(m_connection,
+            auto texts = runQuery(m_connection,
                               QStringLiteral("SELECT id, reason, failure_message FROM redemptions WHERE customer_id = ? "
                                              "AND (reason IS NOT NULL OR failure_message IS NOT NULL)"),
                               {key});
@@ -981,7 +932,7 @@ Result<Erasure> CustomerStore::eraseCustomer(qint64 key, const QString &actor, c
             }
             texts.value().finish();
             for (const auto &[rowId, newReason, newMessage] : scrubbed) {
-                if (auto q = exec(m_connection, QStringLiteral("UPDATE redemptions SET reason = ?, failure_message = ? WHERE id = ?"),
+                if (auto q = runQuery(m_connection, QStringLiteral("UPDATE redemptions SET reason = ?, failure_message = ? WHERE id = ?"),
                                   {newReason, newMessage, rowId});
                     !q)
                     return q.error();
@@ -990,7 +941,7 @@ Result<Erasure> CustomerStore::eraseCustomer(qint64 key, const QString &actor, c
         }
 
         // Earlier audit entries keep who changed which field when, not the values.
-        auto entries = exec(m_connection,
+        auto entries = runQuery(m_connection,
                             QStringLiteral("SELECT id, before, after FROM audit_log WHERE entity_type = 'customer' "
                                            "AND entity_id = ? AND action NOT IN ('erase', 'export')"),
                             {id});
@@ -1012,7 +963,7 @@ Result<Erasure> CustomerStore::eraseCustomer(qint64 key, const QString &actor, c
         }
         entries.value().finish();
         for (const auto &[entryId, before, after] : redactions) {
-            if (auto q = exec(m_connection, QStringLiteral("UPDATE audit_log SET before = ?, after = ? WHERE id = ?"),
+            if (auto q = runQuery(m_connection, QStringLiteral("UPDATE audit_log SET before = ?, after = ? WHERE id = ?"),
                               {before, after, entryId});
                 !q)
                 return q.error();

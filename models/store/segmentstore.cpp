@@ -6,6 +6,7 @@
 #include "rules/sqlcompiler.h"
 #include "rules/syntax.h"
 #include "store/connection.h"
+#include "store/sqlutil.h"
 #include "store/workspace.h"
 
 #include <QElapsedTimer>
@@ -14,66 +15,17 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
-#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUuid>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <sqlite3.h>
 
 namespace PromoDesk::Store {
 
 namespace {
 
 const QString Columns = QStringLiteral("id, name, description, type, rule, timezone, size, created_at, updated_at, refreshed_at");
-
-Result<QSqlQuery> exec(Connection &connection, const QString &sql, const QVariantList &values = {})
-{
-    QSqlQuery q(connection.database());
-    q.setForwardOnly(true);
-    if (!q.prepare(sql))
-        return Error{q.lastError().text(), QStringLiteral("segments")};
-    for (const QVariant &value : values)
-        q.addBindValue(value);
-    if (!q.exec())
-        return Error{q.lastError().text(), QStringLiteral("segments")};
-    return q;
-}
-
-bool inTransaction(Connection &connection)
-{
-    const QVariant handle = connection.database().driver()->handle();
-    sqlite3 *db = handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0
-                      ? *static_cast<sqlite3 *const *>(handle.data())
-                      : nullptr;
-    return db && sqlite3_get_autocommit(db) == 0;
-}
-
-// Runs `fn` in the caller's transaction (as a savepoint) or in its own: all or nothing.
-template <typename T, typename Fn>
-Result<T> writing(Connection &connection, Fn fn)
-{
-    const bool nested = inTransaction(connection);
-    if (Status s = connection.exec(nested ? QStringLiteral("SAVEPOINT segment_write") : QStringLiteral("BEGIN IMMEDIATE")); !s)
-        return s.error();
-    Result<T> result = fn();
-    if (!result) {
-        if (nested) {
-            connection.exec(QStringLiteral("ROLLBACK TO segment_write"));
-            connection.exec(QStringLiteral("RELEASE segment_write"));
-        } else {
-            connection.rollback();
-        }
-        return result;
-    }
-    if (Status s = connection.exec(nested ? QStringLiteral("RELEASE segment_write") : QStringLiteral("COMMIT")); !s) {
-        if (!nested)
-            connection.rollback();
-        return s.error();
-    }
-    return result;
-}
 
 Result<Segment> readSegment(const QSqlQuery &q)
 {
@@ -168,7 +120,7 @@ SegmentStore::SegmentStore(Connection &connection) : m_connection(connection) {}
 
 Result<QList<Segment>> SegmentStore::list()
 {
-    auto q = exec(m_connection, QStringLiteral("SELECT %1 FROM segments ORDER BY name COLLATE NOCASE, id").arg(Columns));
+    auto q = runQuery(m_connection, QStringLiteral("SELECT %1 FROM segments ORDER BY name COLLATE NOCASE, id").arg(Columns));
     if (!q)
         return q.error();
     QList<Segment> out;
@@ -183,7 +135,7 @@ Result<QList<Segment>> SegmentStore::list()
 
 Result<std::optional<Segment>> SegmentStore::load(const QString &id)
 {
-    auto q = exec(m_connection, QStringLiteral("SELECT %1 FROM segments WHERE id = ?").arg(Columns), {id});
+    auto q = runQuery(m_connection, QStringLiteral("SELECT %1 FROM segments WHERE id = ?").arg(Columns), {id});
     if (!q)
         return q.error();
     if (!q.value().next())
@@ -205,7 +157,7 @@ Result<Segment> SegmentStore::save(Segment segment, const QString &actor, qint64
             return compiled.error();
     }
     return writing<Segment>(m_connection, [&]() -> Result<Segment> {
-        auto clash = exec(m_connection, QStringLiteral("SELECT id FROM segments WHERE name = ? COLLATE NOCASE AND id != ?"),
+        auto clash = runQuery(m_connection, QStringLiteral("SELECT id FROM segments WHERE name = ? COLLATE NOCASE AND id != ?"),
                           {segment.name, segment.id.isNull() ? QStringLiteral("") : segment.id});
         if (!clash)
             return clash.error();
@@ -228,7 +180,7 @@ Result<Segment> SegmentStore::save(Segment segment, const QString &actor, qint64
         const QVariant rule = segment.rule
                                   ? QVariant(QString::fromUtf8(QJsonDocument(Rules::toJson(*segment.rule)).toJson(QJsonDocument::Compact)))
                                   : QVariant(QMetaType::fromType<QString>());
-        auto written = exec(m_connection,
+        auto written = runQuery(m_connection,
                             QStringLiteral("INSERT INTO segments(id, name, description, type, rule, timezone, size, created_at, "
                                            "updated_at, refreshed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                                            "ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description, "
@@ -240,7 +192,7 @@ Result<Segment> SegmentStore::save(Segment segment, const QString &actor, qint64
                              segment.refreshedAt ? QVariant(*segment.refreshedAt) : QVariant(QMetaType::fromType<qint64>())});
         if (!written)
             return written.error();
-        auto audited = exec(m_connection,
+        auto audited = runQuery(m_connection,
                             QStringLiteral("INSERT INTO audit_log(at, actor, entity_type, entity_id, action, before, after) "
                                            "VALUES (?, ?, 'segment', ?, ?, ?, ?)"),
                             {now, actor, segment.id, before ? QStringLiteral("update") : QStringLiteral("create"),
@@ -252,7 +204,7 @@ Result<Segment> SegmentStore::save(Segment segment, const QString &actor, qint64
 
         // A passive segment keeps no members: whoever was in it leaves now.
         if (segment.type == SegmentType::Passive && before && before->type != SegmentType::Passive) {
-            auto left = exec(m_connection, QStringLiteral("UPDATE segment_members SET left_at = ? WHERE segment_id = ? AND left_at IS NULL"),
+            auto left = runQuery(m_connection, QStringLiteral("UPDATE segment_members SET left_at = ? WHERE segment_id = ? AND left_at IS NULL"),
                              {now, segment.id});
             if (!left)
                 return left.error();
@@ -278,14 +230,14 @@ Status SegmentStore::remove(const QString &id, const QString &actor)
             return existing.error();
         if (!existing.value())
             return Error{QStringLiteral("no segment %1").arg(id), QStringLiteral("id")};
-        auto audited = exec(m_connection,
+        auto audited = runQuery(m_connection,
                             QStringLiteral("INSERT INTO audit_log(at, actor, entity_type, entity_id, action, before) "
                                            "VALUES (?, ?, 'segment', ?, 'delete', ?)"),
                             {nowMs(), actor, id,
                              QString::fromUtf8(QJsonDocument(segmentJson(*existing.value())).toJson(QJsonDocument::Compact))});
         if (!audited)
             return audited.error();
-        auto removed = exec(m_connection, QStringLiteral("DELETE FROM segments WHERE id = ?"), {id});
+        auto removed = runQuery(m_connection, QStringLiteral("DELETE FROM segments WHERE id = ?"), {id});
         if (!removed)
             return removed.error();
         return true;
@@ -302,7 +254,7 @@ Result<SegmentChange> SegmentStore::evaluate(const Segment &segment, const QList
         auto compiled = compile(segment, now);
         if (!compiled)
             return compiled.error();
-        auto counted = exec(m_connection, QStringLiteral("SELECT count(*) FROM customers c WHERE ") + compiled.value().where,
+        auto counted = runQuery(m_connection, QStringLiteral("SELECT count(*) FROM customers c WHERE ") + compiled.value().where,
                             compiled.value().bindings);
         if (!counted || !counted.value().next())
             return counted ? Error{QStringLiteral("no count"), QStringLiteral("segments")} : counted.error();
@@ -319,7 +271,7 @@ Result<SegmentChange> SegmentStore::evaluate(const Segment &segment, const QList
                 return s.error();
             scope = QStringLiteral(" AND customer_id IN (SELECT id FROM temp.segment_scope)");
         }
-        auto matched = exec(m_connection,
+        auto matched = runQuery(m_connection,
                             QStringLiteral("INSERT INTO temp.segment_match(id) SELECT c.id FROM customers c WHERE ")
                                 + (onlyCustomers ? QStringLiteral("c.id IN (SELECT id FROM temp.segment_scope) AND ") : QString())
                                 + QStringLiteral("(") + compiled.value().where + QStringLiteral(")"),
@@ -328,7 +280,7 @@ Result<SegmentChange> SegmentStore::evaluate(const Segment &segment, const QList
             return matched.error();
         // Whoever matches and is not in enters; a stay that began at this very moment
         // (left and back within one instant) is reopened instead of duplicated.
-        auto entered = exec(m_connection,
+        auto entered = runQuery(m_connection,
                             QStringLiteral("INSERT INTO segment_members(segment_id, customer_id, entered_at) "
                                            "SELECT ?, m.id, ? FROM temp.segment_match m WHERE NOT EXISTS ("
                                            "SELECT 1 FROM segment_members s WHERE s.segment_id = ? AND s.customer_id = m.id "
@@ -338,7 +290,7 @@ Result<SegmentChange> SegmentStore::evaluate(const Segment &segment, const QList
         if (!entered)
             return entered.error();
         change.entered = entered.value().numRowsAffected();
-        auto left = exec(m_connection,
+        auto left = runQuery(m_connection,
                          QStringLiteral("UPDATE segment_members SET left_at = ? WHERE segment_id = ? AND left_at IS NULL")
                              + scope + QStringLiteral(" AND customer_id NOT IN (SELECT id FROM temp.segment_match)"),
                          {now, segment.id});
@@ -347,7 +299,7 @@ Result<SegmentChange> SegmentStore::evaluate(const Segment &segment, const QList
         change.left = left.value().numRowsAffected();
     }
     if (segment.type != SegmentType::Passive) {
-        auto size = exec(m_connection,
+        auto size = runQuery(m_connection,
                          QStringLiteral("SELECT count(*) FROM segment_members WHERE segment_id = ? AND left_at IS NULL"),
                          {segment.id});
         if (!size || !size.value().next())
@@ -355,9 +307,9 @@ Result<SegmentChange> SegmentStore::evaluate(const Segment &segment, const QList
         change.size = size.value().value(0).toLongLong();
     }
     const bool full = onlyCustomers == nullptr;
-    auto updated = full ? exec(m_connection, QStringLiteral("UPDATE segments SET size = ?, refreshed_at = ? WHERE id = ?"),
+    auto updated = full ? runQuery(m_connection, QStringLiteral("UPDATE segments SET size = ?, refreshed_at = ? WHERE id = ?"),
                                {change.size, now, segment.id})
-                        : exec(m_connection, QStringLiteral("UPDATE segments SET size = ? WHERE id = ?"), {change.size, segment.id});
+                        : runQuery(m_connection, QStringLiteral("UPDATE segments SET size = ? WHERE id = ?"), {change.size, segment.id});
     if (!updated)
         return updated.error();
     if (full || change.entered || change.left) {
@@ -369,7 +321,7 @@ Result<SegmentChange> SegmentStore::evaluate(const Segment &segment, const QList
 
 Status SegmentStore::recordSize(const QString &id, const SegmentChange &change, qint64 now)
 {
-    auto q = exec(m_connection,
+    auto q = runQuery(m_connection,
                   QStringLiteral("INSERT INTO segment_sizes(segment_id, at, size, entered, left) VALUES (?, ?, ?, ?, ?) "
                                  "ON CONFLICT(segment_id, at) DO UPDATE SET size = excluded.size, "
                                  "entered = entered + excluded.entered, left = left + excluded.left"),
@@ -405,7 +357,7 @@ Result<SegmentChange> SegmentStore::changeMembers(const QString &id, const QList
                          QStringLiteral("type")};
         if (Status s = fillTemp(m_connection, QStringLiteral("temp.segment_scope"), customerIds); !s)
             return s.error();
-        auto unknown = exec(m_connection, QStringLiteral("SELECT min(id), count(*) FROM temp.segment_scope WHERE id NOT IN "
+        auto unknown = runQuery(m_connection, QStringLiteral("SELECT min(id), count(*) FROM temp.segment_scope WHERE id NOT IN "
                                                          "(SELECT id FROM customers)"));
         if (!unknown || !unknown.value().next())
             return unknown ? Error{QStringLiteral("no count"), QStringLiteral("segments")} : unknown.error();
@@ -418,7 +370,7 @@ Result<SegmentChange> SegmentStore::changeMembers(const QString &id, const QList
                          QStringLiteral("customer_id")};
         SegmentChange change;
         if (add) {
-            auto entered = exec(m_connection,
+            auto entered = runQuery(m_connection,
                                 QStringLiteral("INSERT INTO segment_members(segment_id, customer_id, entered_at) "
                                                "SELECT ?, m.id, ? FROM temp.segment_scope m WHERE NOT EXISTS ("
                                                "SELECT 1 FROM segment_members s WHERE s.segment_id = ? AND s.customer_id = m.id "
@@ -429,7 +381,7 @@ Result<SegmentChange> SegmentStore::changeMembers(const QString &id, const QList
                 return entered.error();
             change.entered = entered.value().numRowsAffected();
         } else {
-            auto left = exec(m_connection,
+            auto left = runQuery(m_connection,
                              QStringLiteral("UPDATE segment_members SET left_at = ? WHERE segment_id = ? AND left_at IS NULL "
                                             "AND customer_id IN (SELECT id FROM temp.segment_scope)"),
                              {now, id});
@@ -437,12 +389,12 @@ Result<SegmentChange> SegmentStore::changeMembers(const QString &id, const QList
                 return left.error();
             change.left = left.value().numRowsAffected();
         }
-        auto size = exec(m_connection,
+        auto size = runQuery(m_connection,
                          QStringLiteral("SELECT count(*) FROM segment_members WHERE segment_id = ? AND left_at IS NULL"), {id});
         if (!size || !size.value().next())
             return size ? Error{QStringLiteral("no count"), QStringLiteral("segments")} : size.error();
         change.size = size.value().value(0).toLongLong();
-        auto updated = exec(m_connection, QStringLiteral("UPDATE segments SET size = ?, updated_at = ? WHERE id = ?"),
+        auto updated = runQuery(m_connection, QStringLiteral("UPDATE segments SET size = ?, updated_at = ? WHERE id = ?"),
                             {change.size, now, id});
         if (!updated)
             return updated.error();
@@ -464,7 +416,7 @@ Result<SegmentChange> SegmentStore::removeMembers(const QString &id, const QList
 
 Result<QList<qint64>> SegmentStore::memberKeys(const QString &id, qint64 afterId, int limit)
 {
-    auto q = exec(m_connection,
+    auto q = runQuery(m_connection,
                   QStringLiteral("SELECT customer_id FROM segment_members WHERE segment_id = ? AND left_at IS NULL "
                                  "AND customer_id > ? ORDER BY customer_id LIMIT ?"),
                   {id, afterId, limit});
@@ -478,7 +430,7 @@ Result<QList<qint64>> SegmentStore::memberKeys(const QString &id, qint64 afterId
 
 Result<QList<Membership>> SegmentStore::membershipsOf(qint64 customerKey)
 {
-    auto q = exec(m_connection,
+    auto q = runQuery(m_connection,
                   QStringLiteral("SELECT m.segment_id, s.name, s.type, m.entered_at, m.left_at FROM segment_members m "
                                  "JOIN segments s ON s.id = m.segment_id WHERE m.customer_id = ? "
                                  "ORDER BY m.left_at IS NOT NULL, m.entered_at DESC"),
@@ -501,7 +453,7 @@ Result<QList<Membership>> SegmentStore::membershipsOf(qint64 customerKey)
 
 Result<QList<SegmentSizePoint>> SegmentStore::sizeHistory(const QString &id)
 {
-    auto q = exec(m_connection, QStringLiteral("SELECT at, size, entered, left FROM segment_sizes WHERE segment_id = ? ORDER BY at"),
+    auto q = runQuery(m_connection, QStringLiteral("SELECT at, size, entered, left FROM segment_sizes WHERE segment_id = ? ORDER BY at"),
                   {id});
     if (!q)
         return q.error();
@@ -515,7 +467,7 @@ Result<QList<SegmentSizePoint>> SegmentStore::sizeHistory(const QString &id)
 Result<qint64> SegmentStore::customerKey(const QString &idOrSourceId)
 {
     const qint64 key = Ids::parse(Ids::Customer, idOrSourceId).value_or(-1);
-    auto q = exec(m_connection, QStringLiteral("SELECT id FROM customers WHERE id = ? OR source_id = ? LIMIT 1"),
+    auto q = runQuery(m_connection, QStringLiteral("SELECT id FROM customers WHERE id = ? OR source_id = ? LIMIT 1"),
                   {key, idOrSourceId});
     if (!q)
         return q.error();
@@ -574,7 +526,7 @@ Result<qint64> countMatching(Connection &connection, const Rules::Node &checkedR
     auto compiled = Rules::compileCustomerRule(checkedRule, now, zone);
     if (!compiled)
         return compiled.error();
-    auto q = exec(connection, QStringLiteral("SELECT count(*) FROM customers c WHERE ") + compiled.value().where,
+    auto q = runQuery(connection, QStringLiteral("SELECT count(*) FROM customers c WHERE ") + compiled.value().where,
                   compiled.value().bindings);
     if (!q)
         return q.error();
@@ -589,7 +541,7 @@ Result<QList<CustomerRow>> firstMatching(Connection &connection, const Rules::No
     auto compiled = Rules::compileCustomerRule(checkedRule, now, zone);
     if (!compiled)
         return compiled.error();
-    auto q = exec(connection,
+    auto q = runQuery(connection,
                   QStringLiteral("SELECT c.id, c.source_id, c.name, c.email, c.address_country, c.address_city, c.created_at, "
                                  "c.orders_count, c.total_spent, c.last_order_at FROM customers c WHERE ")
                       + compiled.value().where + QStringLiteral(" ORDER BY c.id LIMIT ?"),
@@ -637,7 +589,7 @@ Result<qint64> exportSegmentMembers(Connection &connection, const Segment &segme
         bindings = compiled.value().bindings;
     }
     // One read snapshot for the count and the rows.
-    const bool own = !inTransaction(connection);
+    const bool own = !connection.inTransaction();
     if (own) {
         if (Status s = connection.exec(QStringLiteral("BEGIN")); !s)
             return s.error();
@@ -647,11 +599,11 @@ Result<qint64> exportSegmentMembers(Connection &connection, const Segment &segme
             connection.rollback();
         return result;
     };
-    auto total = exec(connection, QStringLiteral("SELECT count(*) FROM %1 WHERE %2").arg(from, where), bindings);
+    auto total = runQuery(connection, QStringLiteral("SELECT count(*) FROM %1 WHERE %2").arg(from, where), bindings);
     if (!total || !total.value().next())
         return finish(total ? Error{QStringLiteral("no count"), QStringLiteral("segments")} : total.error());
     const qint64 expected = total.value().value(0).toLongLong();
-    auto rows = exec(connection,
+    auto rows = runQuery(connection,
                      QStringLiteral("SELECT c.id, c.source_id, c.name, c.email, c.phone, c.address_country, c.address_city, "
                                     "c.address_postal_code, c.loyalty_tier, c.consent_email, c.consent_sms, c.consent_push, "
                                     "c.orders_count, c.total_spent, c.last_order_at, c.created_at, %1 FROM %2 WHERE %3 "
@@ -670,7 +622,7 @@ Result<qint64> exportSegmentMembers(Connection &connection, const Segment &segme
     if (stored)
         header << QStringLiteral("entered_at");
     csv.header(header);
-    auto currency = exec(connection, QStringLiteral("SELECT value FROM workspace_meta WHERE key = 'currency'"));
+    auto currency = runQuery(connection, QStringLiteral("SELECT value FROM workspace_meta WHERE key = 'currency'"));
     const QString code = currency && currency.value().next() ? currency.value().value(0).toString() : QString();
     qint64 written = 0;
     QSqlQuery &q = rows.value();
