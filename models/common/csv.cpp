@@ -1,5 +1,7 @@
 #include "csv.h"
 
+#include "common/civildate.h"
+
 #include <QDateTime>
 #include <QIODevice>
 #include <QTimeZone>
@@ -19,29 +21,6 @@ bool isContinuation(char c)
     return (uchar(c) & 0xC0) == 0x80;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
-qint64 daysFromCivil(int y, int m, int d)
-{
-    y -= m <= 2 ? 1 : 0;
-    const qint64 era = (y >= 0 ? y : y - 399) / 400;
-    const qint64 yoe = y - era * 400;
-    const qint64 doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const qint64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-void civilFromDays(qint64 z, int &year, int &month, int &day)
-{
-    z += 719468;
-    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
-    const qint64 doe = z - era * 146097;
-    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const qint64 mp = (5 * doy + 2) / 153;
-    day = int(doy - (153 * mp + 2) / 5 + 1);
-    month = int(mp < 10 ? mp + 3 : mp - 9);
-    year = int(yoe + era * 400 + (month <= 2 ? 1 : 0));
-}
 
 int daysInMonth(int year, int month)
 {
@@ -79,7 +58,7 @@ std::optional<qint64> datePart(QByteArrayView text, int *y = nullptr, int *m = n
         *m = month;
         *d = day;
     }
-    return daysFromCivil(year, month, day);
+    return CivilDate::daysFromCivil(year, month, day);
 }
 
 void appendPadded(QByteArray &out, qint64 value, int width)
@@ -99,7 +78,7 @@ QByteArray formatLocal(qint64 localMs, int offsetSeconds)
     const qint64 days = localMs >= 0 ? localMs / DayMs : -((-localMs + DayMs - 1) / DayMs);
     qint64 rest = localMs - days * DayMs;
     int y, m, d;
-    civilFromDays(days, y, m, d);
+    CivilDate::civilFromDays(days, y, m, d);
     QByteArray out;
     out.reserve(29);
     appendPadded(out, y, 4);

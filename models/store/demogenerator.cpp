@@ -1,5 +1,7 @@
 #include "demogenerator.h"
 
+#include "common/civildate.h"
+
 #include "schema.h"
 
 #include <QElapsedTimer>
@@ -252,19 +254,6 @@ Result<Vocabulary> loadVocabulary(Random &random)
     return v;
 }
 
-// Civil date from days since 1970-01-01 (proleptic Gregorian).
-void civilFromDays(qint64 z, int &year, int &month, int &day)
-{
-    z += 719468;
-    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
-    const qint64 doe = z - era * 146097;
-    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const qint64 mp = (5 * doy + 2) / 153;
-    day = int(doy - (153 * mp + 2) / 5 + 1);
-    month = int(mp < 10 ? mp + 3 : mp - 9);
-    year = int(yoe + era * 400 + (month <= 2 ? 1 : 0));
-}
 
 // Relative demand by month (Christmas and Black Friday peaks, a summer dip) and weekday.
 double seasonality(qint64 ms)
@@ -273,7 +262,7 @@ double seasonality(qint64 ms)
     static constexpr double weekdayWeight[7] = {1.25, 0.9, 0.9, 0.95, 1.0, 1.1, 1.3}; // Thu..Wed from epoch
     const qint64 days = ms / DayMs;
     int y, m, d;
-    civilFromDays(days, y, m, d);
+    CivilDate::civilFromDays(days, y, m, d);
     return monthWeight[m - 1] * weekdayWeight[days % 7];
 }
 
@@ -483,7 +472,7 @@ public:
             const bool knownBirthdate = m_random.chance(0.85);
             {
                 int y, m, d;
-                civilFromDays(m_end / DayMs - 365 * m_random.between(18, 80) - m_random.below(365), y, m, d);
+                CivilDate::civilFromDays(m_end / DayMs - 365 * m_random.between(18, 80) - m_random.below(365), y, m, d);
                 std::snprintf(buffer[4], sizeof buffer[4], "%04d-%02d-%02d", y, m, d);
             }
             std::snprintf(buffer[5], sizeof buffer[5], "%s %lld", city.postalPrefix.c_str(),
