@@ -72,7 +72,9 @@ Where searchFilter(const CustomerQuery &query)
     return where;
 }
 
-CustomerRow readRow(const QSqlQuery &q)
+} // namespace
+
+CustomerRow customerRowFrom(const QSqlQuery &q)
 {
     CustomerRow row;
     row.rowid = q.value(0).toLongLong();
@@ -90,6 +92,8 @@ CustomerRow readRow(const QSqlQuery &q)
     row.sortKey = q.value(10);
     return row;
 }
+
+namespace {
 
 } // namespace
 
@@ -130,7 +134,7 @@ Result<QList<CustomerRow>> CustomerRepository::pageAfter(const CustomerQuery &qu
         if (!q)
             return q.error();
         while (q.value().next())
-            rows.append(readRow(q.value()));
+            rows.append(customerRowFrom(q.value()));
         return {};
     };
 
@@ -199,7 +203,7 @@ Result<CustomerProfile> CustomerRepository::profile(const QString &customerId)
         QSqlQuery &r = q.value();
         if (!r.next())
             return Error{QStringLiteral("no customer with id %1").arg(customerId), m_connection.path()};
-        profile.row = readRow(r);
+        profile.row = customerRowFrom(r);
         profile.phone = r.value(11).toString();
         profile.birthdate = r.value(12).toString();
         profile.postalCode = r.value(13).toString();

@@ -7,6 +7,8 @@
 #include <QString>
 #include <QVariant>
 
+class QSqlQuery;
+
 #include <optional>
 
 namespace PromoDesk::Store {
@@ -98,6 +100,11 @@ struct CustomerProfile
     QList<CustomerEvent> events; // newest first, at most profileEventLimit
     qint64 eventsCount = 0;
 };
+
+// A CustomerRow from a query whose columns are, in order: id, source_id, name, email,
+// address_country, address_city, created_at, orders_count, total_spent, last_order_at
+// and the sort key.
+CustomerRow customerRowFrom(const QSqlQuery &query);
 
 // Reads over the customers table. Pages by key (sort key, rowid), never by OFFSET
 // scans of rows; only a jump to an arbitrary position asks the index for its key.

@@ -543,29 +543,14 @@ Result<QList<CustomerRow>> firstMatching(Connection &connection, const Rules::No
         return compiled.error();
     auto q = runQuery(connection,
                   QStringLiteral("SELECT c.id, c.source_id, c.name, c.email, c.address_country, c.address_city, c.created_at, "
-                                 "c.orders_count, c.total_spent, c.last_order_at FROM customers c WHERE ")
+                                 "c.orders_count, c.total_spent, c.last_order_at, c.id FROM customers c WHERE ")
                       + compiled.value().where + QStringLiteral(" ORDER BY c.id LIMIT ?"),
                   compiled.value().bindings + QVariantList{limit});
     if (!q)
         return q.error();
     QList<CustomerRow> rows;
-    while (q.value().next()) {
-        const QSqlQuery &r = q.value();
-        CustomerRow row;
-        row.rowid = r.value(0).toLongLong();
-        row.id = Ids::make(Ids::Customer, row.rowid);
-        row.sourceId = r.value(1).toString();
-        row.name = r.value(2).toString();
-        row.email = r.value(3).toString();
-        row.country = r.value(4).toString();
-        row.city = r.value(5).toString();
-        row.createdAt = r.value(6).toLongLong();
-        row.ordersCount = r.value(7).toLongLong();
-        row.totalSpent = r.value(8).toLongLong();
-        if (!r.value(9).isNull())
-            row.lastOrderAt = r.value(9).toLongLong();
-        rows.append(row);
-    }
+    while (q.value().next())
+        rows.append(customerRowFrom(q.value()));
     return rows;
 }
 
