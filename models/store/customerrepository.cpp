@@ -74,6 +74,17 @@ Where searchFilter(const CustomerQuery &query)
 
 } // namespace
 
+CustomerListSql customerListSql(const CustomerQuery &query)
+{
+    CustomerListSql sql;
+    const Where where = searchFilter(query);
+    sql.where = where.clause.mid(QStringLiteral(" WHERE ").size());
+    sql.values = where.values;
+    const QString direction = query.descending ? QStringLiteral(" DESC") : QString();
+    sql.orderBy = sortExpression(query.sort) + direction + QStringLiteral(", id") + direction;
+    return sql;
+}
+
 CustomerRow customerRowFrom(const QSqlQuery &q)
 {
     CustomerRow row;

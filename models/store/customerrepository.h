@@ -101,6 +101,16 @@ struct CustomerProfile
     qint64 eventsCount = 0;
 };
 
+// The customer list as SQL over the customers table (column names unqualified): the search as a condition (empty for
+// none) with its bound values, and the ORDER BY of the list (sort key, then id).
+struct CustomerListSql
+{
+    QString where;
+    QVariantList values;
+    QString orderBy;
+};
+CustomerListSql customerListSql(const CustomerQuery &query);
+
 // A CustomerRow from a query whose columns are, in order: id, source_id, name, email,
 // address_country, address_city, created_at, orders_count, total_spent, last_order_at
 // and the sort key.

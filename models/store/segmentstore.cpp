@@ -554,93 +554,36 @@ Result<QList<CustomerRow>> firstMatching(Connection &connection, const Rules::No
     return rows;
 }
 
-Result<qint64> exportSegmentMembers(Connection &connection, const Segment &segment, QIODevice *device,
-                                    const CsvExportOptions &options, qint64 now, const ExportProgress &report)
+Result<ExportList> segmentMemberList(const Segment &segment, qint64 now)
 {
-    const bool stored = segment.type != SegmentType::Passive;
-    QString from;
-    QVariantList bindings;
-    QString where;
-    if (stored) {
-        from = QStringLiteral("segment_members m JOIN customers c ON c.id = m.customer_id");
-        where = QStringLiteral("m.segment_id = ? AND m.left_at IS NULL");
-        bindings << segment.id;
+    ExportList list;
+    list.name = QStringLiteral("segment members");
+    list.columns = Lists::customerColumns();
+    if (segment.type != SegmentType::Passive) {
+        list.columns << ExportColumn{QStringLiteral("entered_at"), QStringLiteral("m.entered_at"), CellKind::Timestamp,
+                                     QStringLiteral("joined the segment"), true, nullptr};
+        list.from = QStringLiteral("segment_members m JOIN customers c ON c.id = m.customer_id");
+        list.where = QStringLiteral("m.segment_id = ? AND m.left_at IS NULL");
+        list.bindings << segment.id;
     } else {
         auto compiled = compile(segment, now);
         if (!compiled)
             return compiled.error();
-        from = QStringLiteral("customers c");
-        where = compiled.value().where;
-        bindings = compiled.value().bindings;
+        list.from = QStringLiteral("customers c");
+        list.where = compiled.value().where;
+        list.bindings = compiled.value().bindings;
     }
-    // One read snapshot for the count and the rows.
-    const bool own = !connection.inTransaction();
-    if (own) {
-        if (Status s = connection.exec(QStringLiteral("BEGIN")); !s)
-            return s.error();
-    }
-    auto finish = [&](Result<qint64> result) {
-        if (own)
-            connection.rollback();
-        return result;
-    };
-    auto total = runQuery(connection, QStringLiteral("SELECT count(*) FROM %1 WHERE %2").arg(from, where), bindings);
-    if (!total || !total.value().next())
-        return finish(total ? Error{QStringLiteral("no count"), QStringLiteral("segments")} : total.error());
-    const qint64 expected = total.value().value(0).toLongLong();
-    auto rows = runQuery(connection,
-                     QStringLiteral("SELECT c.id, c.source_id, c.name, c.email, c.phone, c.address_country, c.address_city, "
-                                    "c.address_postal_code, c.loyalty_tier, c.consent_email, c.consent_sms, c.consent_push, "
-                                    "c.orders_count, c.total_spent, c.last_order_at, c.created_at, %1 FROM %2 WHERE %3 "
-                                    "ORDER BY c.id")
-                         .arg(stored ? QStringLiteral("m.entered_at") : QStringLiteral("NULL"), from, where),
-                     bindings);
-    if (!rows)
-        return finish(rows.error());
-    Csv::Writer csv(device, Csv::Writer::Options{options.byteOrderMark, options.formulaGuard});
-    QStringList header = {QStringLiteral("id"), QStringLiteral("source_id"), QStringLiteral("name"), QStringLiteral("email"),
-                          QStringLiteral("phone"), QStringLiteral("country"), QStringLiteral("city"),
-                          QStringLiteral("postal_code"), QStringLiteral("loyalty_tier"), QStringLiteral("consent_email"),
-                          QStringLiteral("consent_sms"), QStringLiteral("consent_push"), QStringLiteral("orders_count"),
-                          QStringLiteral("total_spent"), QStringLiteral("currency"), QStringLiteral("last_order_at"),
-                          QStringLiteral("created_at")};
-    if (stored)
-        header << QStringLiteral("entered_at");
-    csv.header(header);
-    auto currency = runQuery(connection, QStringLiteral("SELECT value FROM workspace_meta WHERE key = 'currency'"));
-    const QString code = currency && currency.value().next() ? currency.value().value(0).toString() : QString();
-    qint64 written = 0;
-    QSqlQuery &q = rows.value();
-    while (q.next()) {
-        csv.text(Ids::make(Ids::Customer, q.value(0).toLongLong()));
-        for (int column = 1; column <= 8; ++column)
-            csv.text(q.value(column).toString());
-        for (int column = 9; column <= 11; ++column)
-            csv.boolean(q.value(column).toBool());
-        csv.number(q.value(12).toLongLong());
-        csv.money(q.value(13).toLongLong());
-        csv.text(code);
-        if (q.value(14).isNull())
-            csv.empty();
-        else
-            csv.timestamp(q.value(14).toLongLong());
-        csv.timestamp(q.value(15).toLongLong());
-        if (stored)
-            csv.timestamp(q.value(16).toLongLong());
-        csv.endRow();
-        ++written;
-        if ((written & 1023) == 0) {
-            if (report.cancelled && report.cancelled->load())
-                return finish(Error{QStringLiteral("cancelled"), QStringLiteral("export")});
-            if (report.progress)
-                report.progress(written, expected);
-        }
-    }
-    if (Status s = csv.finish(); !s)
-        return finish(s.error());
-    if (report.progress)
-        report.progress(written, expected);
-    return finish(written);
+    list.orderBy = QStringLiteral("c.id");
+    return list;
+}
+
+Result<qint64> exportSegmentMembers(Connection &connection, const Segment &segment, QIODevice *device,
+                                    const CsvExportOptions &options, qint64 now, const ExportProgress &report)
+{
+    auto list = segmentMemberList(segment, now);
+    if (!list)
+        return list.error();
+    return exportList(connection, list.value(), {}, device, options, report);
 }
 
 namespace SegmentTasks {

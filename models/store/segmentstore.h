@@ -3,6 +3,7 @@
 #include "common/result.h"
 #include "rules/ast.h"
 #include "store/customerrepository.h"
+#include "store/listexport.h"
 
 #include <QFuture>
 #include <QIODevice>
@@ -131,22 +132,13 @@ Result<qint64> countMatching(Connection &connection, const Rules::Node &checkedR
 Result<QList<CustomerRow>> firstMatching(Connection &connection, const Rules::Node &checkedRule, qint64 now,
                                          const QTimeZone &zone, int limit);
 
-// Writes the members of a segment (passive: whoever its rule matches now) to CSV
-// (docs/csv.md: RFC 4180, money with a dot, ISO-8601 times), one row per customer in id
-// order: id, source_id, name, email, phone, country, city, postal_code, loyalty_tier,
-// consents, orders_count, total_spent, last_order_at, created_at, entered_at (stored
-// members only). Streams: memory stays flat. `progress` gets rows written; `cancelled`
-// stops it (the caller throws the file away).
-struct CsvExportOptions
-{
-    bool byteOrderMark = false;
-    bool formulaGuard = true;
-};
-struct ExportProgress
-{
-    std::function<void(qint64 rows, qint64 total)> progress;
-    const std::atomic_bool *cancelled = nullptr;
-};
+// The members of a segment (passive: whoever its rule matches now) as an export list
+// (listexport.h), one row per customer in id order: the customer columns, and
+// entered_at for stored segments.
+Result<ExportList> segmentMemberList(const Segment &segment, qint64 now);
+// Writes them to CSV (docs/import.md: RFC 4180, money with a dot, ISO-8601 times) with
+// the default columns. Streams: memory stays flat. `progress` gets rows written;
+// `cancelled` stops it (the caller throws the file away).
 Result<qint64> exportSegmentMembers(Connection &connection, const Segment &segment, QIODevice *device,
                                     const CsvExportOptions &options, qint64 now, const ExportProgress &report = {});
 
