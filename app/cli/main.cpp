@@ -1,5 +1,6 @@
 #include "commands.h"
 #include "customercommands.h"
+#include "exportcommands.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -22,6 +23,7 @@ const char *const Usage =
     "  customer   show | export | erase | consent: one customer's data and privacy (docs/customers.md)\n"
     "  campaigns  import FILE… | export --output DIR | list | status --campaign ID --status S\n"
     "  codes      generate --campaign ID --count N | publish --campaign ID --customer C\n"
+    "  export     redemptions|customers|segment-members|codes|campaigns to CSV (docs/export.md)\n"
     "  import     customers|products|orders|events FILE: CSV, all or nothing (docs/import.md)\n"
     "  qualify    What a cart qualifies for (request JSON on stdin, response on stdout)\n"
     "  validate   Check codes / promotion tiers against a cart, writing nothing\n"
@@ -66,6 +68,8 @@ int main(int argc, char *argv[])
         return PromoDesk::Cli::runCampaigns(rest);
     if (command == QLatin1String("codes"))
         return PromoDesk::Cli::runCodes(rest);
+    if (command == QLatin1String("export"))
+        return PromoDesk::Cli::runExport(rest);
     if (command == QLatin1String("import"))
         return PromoDesk::Cli::runImport(rest);
     if (command == QLatin1String("qualify"))
