@@ -1,49 +1,16 @@
 #include "customerloader.h"
 
-#include "store/connection.h"
-
-#include <QSqlDriver>
-
-#include <sqlite3.h>
-
 namespace PromoDesk::Items {
 
 using namespace PromoDesk::Store;
 
-CustomerLoader::CustomerLoader(QString path, std::shared_ptr<std::atomic<quint64>> latestGeneration)
-    : m_path(std::move(path)), m_latest(std::move(latestGeneration))
-{
-}
-
-CustomerLoader::~CustomerLoader() = default;
-
-void CustomerLoader::interrupt()
-{
-    if (void *handle = m_handle.load())
-        sqlite3_interrupt(static_cast<sqlite3 *>(handle));
-}
-
-Status CustomerLoader::ensureOpen()
-{
-    if (m_connection)
-        return {};
-    auto opened = Connection::open(m_path, Connection::Access::ReadOnly);
-    if (!opened)
-        return opened.error();
-    m_connection = std::move(opened).value();
-    const QVariant handle = m_connection->database().driver()->handle();
-    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
-        m_handle.store(*static_cast<sqlite3 *const *>(handle.data()));
-    return {};
-}
-
 Result<qint64> CustomerLoader::count(quint64 generation, const CustomerQuery &query)
 {
     if (isStale(generation))
-        return Error{QStringLiteral("superseded"), {}};
+        return superseded();
     if (Status s = ensureOpen(); !s)
         return s.error();
-    CustomerRepository repository(*m_connection);
+    CustomerRepository repository(connection());
     auto matches = repository.count(query);
     if (!matches || query.search.trimmed().isEmpty())
         return matches;
@@ -62,10 +29,10 @@ Result<qint64> CustomerLoader::count(quint64 generation, const CustomerQuery &qu
 Result<QList<CustomerRow>> CustomerLoader::loadPage(const PageRequest &request)
 {
     if (isStale(request.generation))
-        return Error{QStringLiteral("superseded"), {}};
+        return superseded();
     if (Status s = ensureOpen(); !s)
         return s.error();
-    CustomerRepository repository(*m_connection);
+    CustomerRepository repository(connection());
     PageRequest planned = request;
     planned.query.fullScan = !request.query.search.isEmpty() && request.query.search == m_scanSearch;
     return loadPlannedPage(repository, planned);

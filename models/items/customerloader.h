@@ -1,5 +1,6 @@
 #pragma once
 
+#include "items/readloader.h"
 #include "store/customerrepository.h"
 
 #include <QObject>
@@ -19,7 +20,7 @@ namespace PromoDesk::Items {
 // Calls are queued into its thread; answers are handed to callbacks that the
 // caller queues back to its own thread. A request whose generation is no longer
 // the latest is skipped, and interrupt() aborts a running SQLite statement.
-class CustomerLoader : public QObject
+class CustomerLoader : public ReadLoader
 {
     Q_OBJECT
 
@@ -34,28 +35,17 @@ public:
         std::optional<Store::CustomerKey> before; // first key of the page after, if known
     };
 
-    CustomerLoader(QString path, std::shared_ptr<std::atomic<quint64>> latestGeneration);
-    ~CustomerLoader() override;
-
-    // Thread-safe: aborts the statement running in the loader's thread, if any.
-    void interrupt();
+    using ReadLoader::ReadLoader;
 
     // These run in the loader's thread.
     Result<qint64> count(quint64 generation, const Store::CustomerQuery &query);
     Result<QList<Store::CustomerRow>> loadPage(const PageRequest &request);
 
-    bool isStale(quint64 generation) const { return generation != m_latest->load(); }
-
 private:
-    Status ensureOpen();
     Result<QList<Store::CustomerRow>> loadPlannedPage(Store::CustomerRepository &repository, const PageRequest &request);
 
-    QString m_path;
     std::optional<qint64> m_tableSize;
     QString m_scanSearch; // the search whose matches are rare enough to scan for
-    std::shared_ptr<std::atomic<quint64>> m_latest;
-    std::unique_ptr<Store::Connection> m_connection;
-    std::atomic<void *> m_handle{nullptr};
 };
 
 } // namespace PromoDesk::Items

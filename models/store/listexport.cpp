@@ -8,6 +8,7 @@
 #include "common/ids.h"
 
 #include <QFile>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QSaveFile>
 
 #include <cstdio>
@@ -63,52 +64,43 @@ QString workspaceCurrency(Connection &connection)
     return currency && currency.value().next() ? currency.value().value(0).toString() : QString();
 }
 
-Result<qint64> exportList(Connection &connection, const ExportList &list, const QStringList &columnNames, QIODevice *device,
-                          const CsvExportOptions &options, const ExportProgress &report)
+namespace {
+
+// The count, the header and the rows. Every statement it prepares is finalized when
+// it returns, before the caller ends the read transaction.
+Result<qint64> writeRows(Connection &connection, const ExportList &list, const QStringList &names, QIODevice *device,
+                         const CsvExportOptions &options, const ExportProgress &report)
 {
-    auto names = chooseColumns(list, columnNames);
-    if (!names)
-        return names.error();
     QList<const ExportColumn *> columns;
     QStringList expressions;
-    for (const QString &name : names.value()) {
+    for (const QString &name : names) {
         const ExportColumn *c = list.column(name);
         columns << c;
         expressions << (c->kind == CellKind::Currency ? QStringLiteral("NULL") : c->sql);
     }
     const QString where = list.where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + list.where;
     const QString order = list.orderBy.isEmpty() ? QString() : QStringLiteral(" ORDER BY ") + list.orderBy;
+    auto cancelled = [&] { return report.cancelled && report.cancelled->load(); };
 
-    // One read snapshot for the count and the rows.
-    const bool own = !connection.inTransaction();
-    if (own) {
-        if (Status s = connection.exec(QStringLiteral("BEGIN")); !s)
-            return s.error();
-    }
-    auto finish = [&](Result<qint64> result) {
-        if (own)
-            connection.rollback();
-        return result;
-    };
     qint64 expected = -1;
     if (report.progress) {
         auto total = RawStatement::prepare(connection, QStringLiteral("SELECT count(*) FROM %1%2").arg(list.from, where),
                                            list.bindings);
         if (!total)
-            return finish(total.error());
+            return total.error();
         if (!total.value().next())
-            return finish(total.value().hasError() ? total.value().error() : Error{QStringLiteral("no count"), list.name});
+            return total.value().hasError() ? total.value().error() : Error{QStringLiteral("no count"), list.name};
         expected = total.value().integer(0);
     }
     auto rows = RawStatement::prepare(
         connection, QStringLiteral("SELECT %1 FROM %2%3%4").arg(expressions.join(QStringLiteral(", ")), list.from, where, order),
         list.bindings);
     if (!rows)
-        return finish(rows.error());
+        return rows.error();
     const QByteArray currency = workspaceCurrency(connection).toUtf8();
 
     Csv::Writer csv(device, Csv::Writer::Options{options.byteOrderMark, options.formulaGuard});
-    csv.header(names.value());
+    csv.header(names);
     qint64 written = 0;
     RawStatement &q = rows.value();
     const int count = int(columns.size());
@@ -136,19 +128,43 @@ Result<qint64> exportList(Connection &connection, const ExportList &list, const 
         csv.endRow();
         ++written;
         if ((written & 1023) == 0) {
-            if (report.cancelled && report.cancelled->load())
-                return finish(Error{QStringLiteral("cancelled"), list.name});
+            if (cancelled())
+                return Error{QStringLiteral("cancelled"), list.name};
             if (report.progress)
                 report.progress(written, expected);
         }
     }
     if (q.hasError())
-        return finish(q.error());
-    if (Status s = csv.finish(); !s)
-        return finish(s.error());
+        return q.error();
     if (report.progress)
         report.progress(written, expected);
-    return finish(written);
+    // A cancel that arrives with the last rows (or before the first of a short list)
+    // still throws the file away.
+    if (cancelled())
+        return Error{QStringLiteral("cancelled"), list.name};
+    if (Status s = csv.finish(); !s)
+        return s.error();
+    return written;
+}
+
+} // namespace
+
+Result<qint64> exportList(Connection &connection, const ExportList &list, const QStringList &columnNames, QIODevice *device,
+                          const CsvExportOptions &options, const ExportProgress &report)
+{
+    auto names = chooseColumns(list, columnNames);
+    if (!names)
+        return names.error();
+    // One read snapshot for the count and the rows.
+    const bool own = !connection.inTransaction();
+    if (own) {
+        if (Status s = connection.exec(QStringLiteral("BEGIN")); !s)
+            return s.error();
+    }
+    auto written = writeRows(connection, list, names.value(), device, options, report);
+    if (own)
+        connection.rollback();
+    return written;
 }
 
 Result<qint64> exportListToFile(Connection &connection, const ExportList &list, const QStringList &columns,
@@ -172,6 +188,34 @@ Result<qint64> exportListToFile(Connection &connection, const ExportList &list, 
         return Error{out.errorString(), file};
     return written;
 }
+
+namespace ListTasks {
+
+QFuture<Result<qint64>> exportToFile(const QString &path, ListMaker makeList, const QStringList &columns,
+                                     const QString &file, const CsvExportOptions &options,
+                                     std::shared_ptr<std::atomic_bool> cancelled, std::shared_ptr<std::atomic<qint64>> rows,
+                                     std::shared_ptr<std::atomic<qint64>> total)
+{
+    return QtConcurrent::run([=]() -> Result<qint64> {
+        auto connection = Connection::open(path, Connection::Access::ReadOnly);
+        if (!connection)
+            return connection.error();
+        auto list = makeList(*connection.value());
+        if (!list)
+            return list.error();
+        ExportProgress report;
+        report.cancelled = cancelled.get();
+        report.progress = [rows, total](qint64 done, qint64 expected) {
+            if (rows)
+                rows->store(done);
+            if (total)
+                total->store(expected);
+        };
+        return exportListToFile(*connection.value(), list.value(), columns, file, options, report);
+    });
+}
+
+} // namespace ListTasks
 
 namespace Lists {
 

@@ -2,6 +2,7 @@
 
 #include "common/result.h"
 
+#include <QFuture>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -84,6 +85,18 @@ Result<qint64> exportList(Connection &connection, const ExportList &list, const 
 // "-" writes to standard output.
 Result<qint64> exportListToFile(Connection &connection, const ExportList &list, const QStringList &columns,
                                 const QString &file, const CsvExportOptions &options, const ExportProgress &report = {});
+
+// Background export for the UI, on its own read-only connection: `makeList` builds the
+// list there (it may need the database, e.g. to resolve a filter); `rows` and `total`
+// are updated as it goes, for a progress bar polled by the UI; `cancelled` stops it.
+namespace ListTasks {
+using ListMaker = std::function<Result<ExportList>(Connection &)>;
+QFuture<Result<qint64>> exportToFile(const QString &path, ListMaker makeList, const QStringList &columns,
+                                     const QString &file, const CsvExportOptions &options,
+                                     std::shared_ptr<std::atomic_bool> cancelled,
+                                     std::shared_ptr<std::atomic<qint64>> rows,
+                                     std::shared_ptr<std::atomic<qint64>> total = {});
+} // namespace ListTasks
 
 // The workspace's currency (ISO 4217), written beside every money column.
 QString workspaceCurrency(Connection &connection);

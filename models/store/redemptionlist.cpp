@@ -4,8 +4,11 @@
 #include "rawstatement.h"
 #include "sqlutil.h"
 #include "common/ids.h"
+#include "engine/engine.h"
+#include "store/workspace.h"
 
 #include <QCoreApplication>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace PromoDesk::Store {
 
@@ -371,5 +374,22 @@ Result<ExportList> RedemptionList::exportList(const RedemptionFilter &filter, co
     list.orderBy = sql.value().orderBy;
     return list;
 }
+
+namespace RedemptionTasks {
+
+QFuture<Result<qint64>> rollback(const QString &path, qint64 redemptionId, const QString &reason)
+{
+    return QtConcurrent::run([=]() -> Result<qint64> {
+        auto connection = Workspace::openForWriting(path);
+        if (!connection)
+            return connection.error();
+        auto done = Engine::CampaignEngine(*connection.value()).rollback(redemptionId, reason);
+        if (!done)
+            return done.error();
+        return done.value().rollbackId;
+    });
+}
+
+} // namespace RedemptionTasks
 
 } // namespace PromoDesk::Store

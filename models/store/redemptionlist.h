@@ -3,6 +3,7 @@
 #include "common/result.h"
 #include "store/listexport.h"
 
+#include <QFuture>
 #include <QHash>
 #include <QList>
 #include <QMetaType>
@@ -132,6 +133,13 @@ private:
 
     Connection &m_connection;
 };
+
+// Background versions for the UI.
+namespace RedemptionTasks {
+// Rolls back a successful redemption through the campaign engine (limits, budgets and
+// gift balance are restored), on its own read-write connection. Returns the rollback's id.
+QFuture<Result<qint64>> rollback(const QString &path, qint64 redemptionId, const QString &reason);
+} // namespace RedemptionTasks
 
 // The redemption columns a CSV export can have (names, SQL and descriptions), for
 // --list-columns and the column chooser, without a workspace.

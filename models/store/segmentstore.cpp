@@ -727,33 +727,16 @@ QFuture<Result<qint64>> exportMembers(const QString &path, const QString &id, co
                                       const CsvExportOptions &options, std::shared_ptr<std::atomic_bool> cancelled,
                                       std::shared_ptr<std::atomic<qint64>> rows)
 {
-    return QtConcurrent::run([=]() -> Result<qint64> {
-        auto connection = Connection::open(path, Connection::Access::ReadOnly);
-        if (!connection)
-            return connection.error();
-        auto segment = SegmentStore(*connection.value()).load(id);
+    const qint64 now = nowMs();
+    auto members = [id, now](Connection &connection) -> Result<ExportList> {
+        auto segment = SegmentStore(connection).load(id);
         if (!segment)
             return segment.error();
         if (!segment.value())
             return Error{QStringLiteral("no segment %1").arg(id), QStringLiteral("id")};
-        QSaveFile out(file);
-        if (!out.open(QIODevice::WriteOnly))
-            return Error{out.errorString(), file};
-        ExportProgress report;
-        report.cancelled = cancelled.get();
-        report.progress = [rows](qint64 done, qint64) {
-            if (rows)
-                rows->store(done);
-        };
-        auto written = exportSegmentMembers(*connection.value(), *segment.value(), &out, options, nowMs(), report);
-        if (!written) {
-            out.cancelWriting();
-            return written.error();
-        }
-        if (!out.commit())
-            return Error{out.errorString(), file};
-        return written;
-    });
+        return segmentMemberList(*segment.value(), now);
+    };
+    return ListTasks::exportToFile(path, members, {}, file, options, cancelled, rows);
 }
 
 } // namespace SegmentTasks
