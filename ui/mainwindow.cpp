@@ -6,6 +6,7 @@
 #include "pages/customerspage.h"
 #include "pages/dashboardpage.h"
 #include "pages/plannedpage.h"
+#include "pages/redemptionspage.h"
 #include "preference.h"
 #include "engine/democampaigns.h"
 #include "store/demogenerator.h"
@@ -69,11 +70,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
                                tr("A/B tests compare incentives on real customers with sound statistics. "
                                   "Experiments are not built yet."),
                                this),
-               new PlannedPage(tr("Redemptions"), tr("The redemption list is not built yet"),
-                               tr("Every redemption attempt — successes, failures with their reason, rollbacks — is "
-                                  "recorded by the campaign engine and will be listed here with filters and CSV export. "
-                                  "The status bar counts this workspace's attempts."),
-                               this),
+               new RedemptionsPage(this),
                new PlannedPage(tr("Sandbox"), tr("Sandbox tools are not built yet"),
                                tr("Try campaigns on sample customers and carts, simulate traffic and promote campaigns "
                                   "to production. Meanwhile, File ▸ New Workspace… can create a sandbox workspace."),
@@ -174,6 +171,39 @@ void MainWindow::buildMenus()
             });
             connect(customers, &CustomersPage::dataImported, this, &MainWindow::refreshOverview);
         }
+    }
+    // Pages that open each other's records.
+    CustomersPage *customersPage = nullptr;
+    CampaignsPage *campaignsPage = nullptr;
+    for (Page *page : m_pages) {
+        if (auto *p = qobject_cast<CustomersPage *>(page))
+            customersPage = p;
+        if (auto *p = qobject_cast<CampaignsPage *>(page))
+            campaignsPage = p;
+    }
+    for (Page *page : m_pages) {
+        auto *redemptions = qobject_cast<RedemptionsPage *>(page);
+        if (!redemptions)
+            continue;
+        connect(redemptions, &RedemptionsPage::openCustomerRequested, this, [this, customersPage](const QString &id) {
+            showPage(int(m_pages.indexOf(customersPage)));
+            customersPage->openCustomer(id);
+        });
+        connect(redemptions, &RedemptionsPage::openCampaignRequested, this, [this, campaignsPage](const QString &id) {
+            showPage(int(m_pages.indexOf(campaignsPage)));
+            campaignsPage->selectCampaigns({id});
+            campaignsPage->editCampaign(id);
+        });
+        connect(redemptions, &RedemptionsPage::rolledBack, this, [this](const QString &, bool ok, const QString &message) {
+            statusBar()->showMessage(message, 8000);
+            if (ok)
+                refreshOverview();
+        });
+        QAction *exportAction = file->addAction(tr("&Export Redemptions…"), this, [this, redemptions] {
+            showPage(int(m_pages.indexOf(redemptions)));
+            redemptions->exportCsv();
+        });
+        exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     }
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);

@@ -9,11 +9,16 @@
 #include "widgets/tryitpanel.h"
 #include "pages/customerspage.h"
 #include "pages/page.h"
+#include "pages/redemptionspage.h"
+#include "dialogs/exportdialog.h"
+#include "items/redemptiontablemodel.h"
 #include "widgets/customerprofilepanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QComboBox>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QSettings>
 #include <QTimer>
@@ -106,14 +111,60 @@ void screenshotEditor(PromoDesk::Ui::MainWindow &window, const QString &dir)
     });
 }
 
+// Processes events until `done` holds or `ms` have passed.
+template <typename Done>
+void waitUntil(Done done, int ms = 5000)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!done() && timer.elapsed() < ms)
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+}
+
+// The redemption list filtered to failures, and its export dialog.
+void screenshotRedemptions(PromoDesk::Ui::MainWindow &window, const QString &dir)
+{
+    using PromoDesk::Items::RedemptionTableModel;
+    auto *page = window.findChild<PromoDesk::Ui::RedemptionsPage *>();
+    window.showPage(int(window.pages().indexOf(page)));
+    auto loaded = [page] {
+        return !page->model()->isLoading()
+               && (page->model()->rowCount() == 0 || page->model()->index(0, 0).data(RedemptionTableModel::LoadedRole).toBool());
+    };
+    waitUntil(loaded);
+    page->resultBox()->setCurrentIndex(page->resultBox()->findText(QStringLiteral("Failed")));
+    page->applyFilter();
+    waitUntil([page] { return page->model()->isLoading(); }, 500);
+    waitUntil(loaded);
+    const QString file = QDir(dir).filePath(QStringLiteral("redemptions-failed.png"));
+    if (window.grab().save(file))
+        std::printf("%s\n", qPrintable(file));
+    PromoDesk::Ui::ExportDialog *dialog = page->exportCsv();
+    QApplication::processEvents();
+    const QString dialogFile = QDir(dir).filePath(QStringLiteral("redemptions-export.png"));
+    if (dialog && dialog->grab().save(dialogFile))
+        std::printf("%s\n", qPrintable(dialogFile));
+    if (dialog)
+        dialog->close();
+    page->clearFilters();
+}
+
 // Renders every page to DIR/<page>.png once the workspace has loaded, then quits.
 void screenshotPages(PromoDesk::Ui::MainWindow &window, const QString &dir)
 {
     QDir().mkpath(dir);
+    screenshotRedemptions(window, dir);
     const QList<PromoDesk::Ui::Page *> pages = window.pages();
     for (int i = 0; i < pages.size(); ++i) {
         window.showPage(i);
         QApplication::processEvents();
+        if (auto *redemptions = qobject_cast<PromoDesk::Ui::RedemptionsPage *>(pages[i])) {
+            waitUntil([redemptions] {
+                return !redemptions->model()->isLoading()
+                       && (redemptions->model()->rowCount() == 0
+                           || redemptions->model()->index(0, 0).data(PromoDesk::Items::RedemptionTableModel::LoadedRole).toBool());
+            });
+        }
         const QString file = QDir(dir).filePath(pages[i]->objectName() + QStringLiteral(".png"));
         if (!window.grab().save(file))
             std::fprintf(stderr, "promodesk: cannot write %s\n", qPrintable(file));

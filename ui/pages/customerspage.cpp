@@ -168,8 +168,15 @@ void CustomersPage::openProfile(int row)
     const QString id = m_model->index(row, 0).data(CustomerTableModel::CustomerIdRole).toString();
     if (id.isEmpty())
         return; // the row has not loaded yet
+    openCustomer(id);
+}
+
+void CustomersPage::openCustomer(const QString &customerId)
+{
+    if (customerId.isEmpty() || m_path.isEmpty())
+        return;
     m_profile->setVisible(true);
-    m_profile->showCustomer(id);
+    m_profile->showCustomer(customerId);
 }
 
 void CustomersPage::importCsv()

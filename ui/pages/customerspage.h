@@ -37,6 +37,8 @@ public:
     Items::CustomerTableModel *model() const { return m_model; }
 
     void openProfile(int row);
+    // Opens a customer's profile by id (cust_42), e.g. from another page.
+    void openCustomer(const QString &customerId);
     // Opens the Import CSV dialog for the open workspace (customers, products, orders, events).
     void importCsv();
     QPushButton *importButton() const { return m_import; }
