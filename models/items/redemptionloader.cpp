@@ -33,18 +33,11 @@ Result<qint64> RedemptionLoader::countNewer(const RedemptionFilter &filter, qint
     return RedemptionList(connection()).countNewer(filter, afterId);
 }
 
-Result<std::pair<QStringList, QStringList>> RedemptionLoader::choices()
+Result<RedemptionFilterChoices> RedemptionLoader::choices()
 {
     if (Status s = ensureOpen(); !s)
         return s.error();
-    RedemptionList list(connection());
-    auto failures = list.failureCodes();
-    if (!failures)
-        return failures.error();
-    auto channels = list.channels();
-    if (!channels)
-        return channels.error();
-    return std::pair{failures.value(), channels.value()};
+    return RedemptionList(connection()).choices();
 }
 
 } // namespace PromoDesk::Items

@@ -20,8 +20,8 @@ public:
                                                                       const Store::RedemptionOrder &order);
     Result<QList<Store::RedemptionRow>> rows(quint64 generation, const QList<qint64> &ids);
     Result<qint64> countNewer(const Store::RedemptionFilter &filter, qint64 afterId);
-    // The filter bar's choices: failure codes and channels seen.
-    Result<std::pair<QStringList, QStringList>> choices();
+    // The filter bar's choices.
+    Result<Store::RedemptionFilterChoices> choices();
 };
 
 } // namespace PromoDesk::Items

@@ -84,7 +84,7 @@ void RedemptionTableModel::setWorkspace(const QString &path, const QString &curr
                 if (!choices)
                     return;
                 QMetaObject::invokeMethod(
-                    self, [self, choices] { if (self) emit self->choicesLoaded(choices.value().first, choices.value().second); },
+                    self, [self, choices] { if (self) emit self->choicesLoaded(choices.value()); },
                     Qt::QueuedConnection);
             },
             Qt::QueuedConnection);

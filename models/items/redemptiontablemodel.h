@@ -75,8 +75,8 @@ signals:
     void errorOccurred(const QString &message);
     // Redemptions matching the filter that arrived after the snapshot (0 after a refresh).
     void newerAvailable(qint64 count);
-    // The failure codes and channels the workspace has, for the filter bar.
-    void choicesLoaded(const QStringList &failureCodes, const QStringList &channels);
+    // The failure codes, channels and campaigns the workspace has, for the filter bar.
+    void choicesLoaded(const Store::RedemptionFilterChoices &choices);
 
 private:
     void restart();

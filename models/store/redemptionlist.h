@@ -105,6 +105,13 @@ struct RedemptionSnapshot
     qint64 maxId = 0; // the newest redemption in the workspace when it was taken
 };
 
+struct RedemptionFilterChoices
+{
+    QStringList failureCodes;
+    QStringList channels;
+    QList<std::pair<QString, QString>> campaigns; // id, name; by name
+};
+
 class RedemptionList
 {
 public:
@@ -121,8 +128,7 @@ public:
     Result<qint64> countNewer(const RedemptionFilter &filter, qint64 afterId);
 
     // The choices of the filter bar: failure codes and channels seen, campaigns by name.
-    Result<QStringList> failureCodes();
-    Result<QStringList> channels();
+    Result<RedemptionFilterChoices> choices();
 
     // The same rows, same order, as a CSV export list (see listexport.h).
     Result<ExportList> exportList(const RedemptionFilter &filter, const RedemptionOrder &order);

@@ -56,9 +56,6 @@ ExportDialog::ExportDialog(const QString &workspacePath, const Store::ExportList
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(c.byDefault ? Qt::Checked : Qt::Unchecked);
     }
-    const QStringList remembered = Preference<QStringList>(m_settingsKey).get();
-    if (!remembered.isEmpty())
-        setChosenColumns(remembered);
     connect(m_columns, &QListWidget::itemChanged, this, &ExportDialog::updateExportButton);
     auto *columnButtons = new QHBoxLayout;
     auto *all = new QPushButton(tr("Select &all"), this);
@@ -121,7 +118,10 @@ ExportDialog::ExportDialog(const QString &workspacePath, const Store::ExportList
     m_poll = new QTimer(this);
     m_poll->setInterval(100);
     connect(m_poll, &QTimer::timeout, this, &ExportDialog::pollProgress);
-    resize(520, 560);
+    resize(560, 600);
+    // The columns chosen last time for this list, in their order.
+    if (const QStringList remembered = Preference<QStringList>(m_settingsKey).get(); !remembered.isEmpty())
+        setChosenColumns(remembered);
     updateExportButton();
 }
 
