@@ -42,6 +42,7 @@ public:
     int sortColumn() const { return m_sortColumn; }
     Qt::SortOrder sortOrder() const { return m_query.descending ? Qt::DescendingOrder : Qt::AscendingOrder; }
     QString search() const { return m_query.search; }
+    Store::CustomerQuery query() const { return m_query; }
     bool isLoading() const { return m_loading; }
     qint64 total() const { return m_total; }
 

@@ -7,6 +7,9 @@
 #include "dialogs/exportdialog.h"
 #include "items/redemptiontablemodel.h"
 #include "pages/redemptionspage.h"
+#include "pages/campaignspage.h"
+#include "pages/customerspage.h"
+#include "items/customertablemodel.h"
 #include "common/csv.h"
 #include "engine/democampaigns.h"
 #include "store/workspace.h"
@@ -71,6 +74,7 @@ private slots:
     void exportsWhatTheTableShows();
     void rollBackFromThePage();
     void newerRedemptionsAreAnnounced();
+    void otherListsExportFromTheirPages();
 
 private:
     bool open(Ui::RedemptionsPage &page);
@@ -392,6 +396,66 @@ void TestRedemptionsPage::newerRedemptionsAreAnnounced()
     QVERIFY(page.newerButton()->isHidden());
     QVERIFY(QTest::qWaitFor([&] { return model.index(0, 0).data(RedemptionTableModel::LoadedRole).toBool(); }, Timeout));
     QCOMPARE(model.index(0, RedemptionTableModel::Message).data().toString(), u"written elsewhere"_s);
+}
+
+namespace {
+// Runs an open export dialog to `file` with its remembered/default columns; the rows read back.
+QList<QStringList> runExport(Ui::ExportDialog *dialog, const QString &file)
+{
+    dialog->setFile(file);
+    QSignalSpy exported(dialog, &Ui::ExportDialog::exported);
+    dialog->start();
+    if (!exported.wait(Timeout))
+        return {};
+    dialog->close();
+    QFile in(file);
+    if (!in.open(QIODevice::ReadOnly))
+        return {};
+    Csv::Reader reader(&in);
+    QList<QStringList> rows;
+    while (reader.next())
+        rows << reader.record();
+    return rows;
+}
+} // namespace
+
+void TestRedemptionsPage::otherListsExportFromTheirPages()
+{
+    auto info = Store::Workspace::inspect(m_path);
+    QVERIFY(info);
+    // Customers: the search and order on screen.
+    Ui::CustomersPage customers;
+    customers.setWorkspace(info.value());
+    customers.searchBox()->setText(u"an"_s);
+    customers.table()->sortByColumn(Items::CustomerTableModel::TotalSpent, Qt::DescendingOrder);
+    Items::CustomerTableModel &model = *customers.model();
+    QVERIFY(QTest::qWaitFor([&] { return !model.isLoading() && model.search() == u"an"_s && model.total() > 0; }, Timeout));
+    const QList<QStringList> rows = runExport(customers.exportCsv(), m_dir.filePath(u"customers.csv"_s));
+    QCOMPARE(rows.size(), int(model.total()) + 1);
+    QCOMPARE(rows.first().first(), u"id"_s);
+    for (int row = 0; row < 50 && row < model.rowCount(); ++row) {
+        const QModelIndex index = model.index(row, 0);
+        index.data();
+        QVERIFY(QTest::qWaitFor([&] { return index.data(Items::CustomerTableModel::LoadedRole).toBool(); }, Timeout));
+        QCOMPARE(rows[row + 1].first(), index.data(Items::CustomerTableModel::CustomerIdRole).toString());
+    }
+
+    // Campaigns: one summary row per campaign, successes equal to a recount.
+    Ui::CampaignsPage campaigns;
+    campaigns.setWorkspace(info.value());
+    auto summary = Tests::select(*m_db, u"SELECT c.name, (SELECT count(*) FROM redemptions r WHERE r.campaign_id = c.id "
+                                        "AND r.result = 'SUCCESS' AND r.object = 'redemption') FROM campaigns c ORDER BY c.name"_s);
+    QVERIFY(summary);
+    const QList<QStringList> campaignRows = runExport(campaigns.openCsvExport(Store::Lists::campaigns(), u"campaigns.csv"_s),
+                                                      m_dir.filePath(u"campaigns.csv"_s));
+    QCOMPARE(campaignRows.size(), summary.value().size() + 1);
+    const int name = int(campaignRows.first().indexOf(u"name"_s));
+    const int succeeded = int(campaignRows.first().indexOf(u"redemptions_succeeded"_s));
+    QVERIFY(name >= 0 && succeeded >= 0);
+    for (int i = 0; i < summary.value().size(); ++i) {
+        QCOMPARE(campaignRows[i + 1][name], summary.value()[i][0].toString());
+        QCOMPARE(campaignRows[i + 1][succeeded], summary.value()[i][1].toString());
+    }
 }
 
 QTEST_MAIN(TestRedemptionsPage)

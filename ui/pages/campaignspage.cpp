@@ -1,12 +1,14 @@
 #include "campaignspage.h"
 
 #include "dialogs/campaignhistorydialog.h"
+#include "dialogs/exportdialog.h"
 #include "editors/campaigndocument.h"
 #include "editors/campaigneditor.h"
 #include "engine/campaigndrafts.h"
 #include "items/campaignfiltermodel.h"
 #include "items/campaignlistmodel.h"
 #include "store/campaignsummaries.h"
+#include "store/listexport.h"
 #include "widgets/emptystate.h"
 
 #include <QAction>
@@ -103,6 +105,23 @@ CampaignsPage::CampaignsPage(QWidget *parent)
     m_history = button(QStringLiteral("campaignHistoryButton"), tr("History…"),
                        tr("Who changed the selected campaign, when, and what"), this);
     actions->addWidget(m_history);
+    // CSV for analysts: the summary of every campaign, the codes of the selected one.
+    auto *csv = button(QStringLiteral("campaignsCsv"), tr("CSV"), tr("Export the campaign summary or codes to CSV"), this);
+    auto *csvMenu = new QMenu(csv);
+    QAction *summaryCsv = csvMenu->addAction(tr("Campaign summary…"), this, [this] {
+        if (m_workspace)
+            openCsvExport(Store::Lists::campaigns(), QStringLiteral("campaigns.csv"));
+    });
+    summaryCsv->setObjectName(QStringLiteral("exportCampaignSummary"));
+    QAction *codesCsv = csvMenu->addAction(tr("Codes of the selected campaign…"), this, [this] {
+        const QStringList ids = selectedIds();
+        if (m_workspace && ids.size() == 1)
+            openCsvExport(Store::Lists::codes(ids.first()), ids.first() + QStringLiteral("-codes.csv"));
+    });
+    codesCsv->setObjectName(QStringLiteral("exportCampaignCodes"));
+    connect(csvMenu, &QMenu::aboutToShow, this, [this, codesCsv] { codesCsv->setEnabled(selectedIds().size() == 1); });
+    csv->setMenu(csvMenu);
+    actions->addWidget(csv);
     actions->addStretch(1);
     actions->addWidget(m_busy);
 
@@ -616,6 +635,17 @@ void CampaignsPage::checkDrafts()
 QString CampaignsPage::draftsText() const
 {
     return m_drafts->isVisible() ? m_drafts->text() : QString();
+}
+
+ExportDialog *CampaignsPage::openCsvExport(const Store::ExportList &list, const QString &suggestedFile)
+{
+    if (!m_workspace)
+        return nullptr;
+    auto makeList = [list](Store::Connection &) -> Result<Store::ExportList> { return list; };
+    auto *dialog = new ExportDialog(m_workspace->path, list, makeList, -1, suggestedFile, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 } // namespace PromoDesk::Ui

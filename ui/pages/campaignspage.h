@@ -21,7 +21,13 @@ class CampaignFilterModel;
 class CampaignListModel;
 }
 
+namespace PromoDesk::Store {
+struct ExportList;
+}
+
 namespace PromoDesk::Ui {
+
+class ExportDialog;
 
 class CampaignEditor;
 
@@ -64,6 +70,8 @@ public:
 
     // The campaign editor: one window per campaign (asking again raises it).
     CampaignEditor *editCampaign(const QString &campaignId);
+    // Opens the CSV export dialog for a list (the campaign summary, a campaign's codes).
+    ExportDialog *openCsvExport(const Store::ExportList &list, const QString &suggestedFile);
     CampaignEditor *newCampaign(Engine::CampaignType type);
     // Opens every unsaved draft an earlier session left (after a crash).
     QList<CampaignEditor *> openDrafts();

@@ -1,9 +1,11 @@
 #include "customerspage.h"
 
+#include "dialogs/exportdialog.h"
 #include "dialogs/importdialog.h"
 #include "items/customertablemodel.h"
 #include "widgets/customerprofilepanel.h"
 #include "widgets/emptystate.h"
+#include "store/listexport.h"
 
 #include <QAction>
 #include <QHeaderView>
@@ -62,6 +64,11 @@ CustomersPage::CustomersPage(QWidget *parent)
     m_import->setToolTip(tr("Import customers, products, orders or events from a CSV file"));
     connect(m_import, &QPushButton::clicked, this, &CustomersPage::importCsv);
     toolbar->addWidget(m_import);
+    auto *exportCsv = new QPushButton(tr("Export CSV…"), this);
+    exportCsv->setObjectName(QStringLiteral("exportCustomers"));
+    exportCsv->setToolTip(tr("Export the customers listed (the search and order shown) to CSV"));
+    connect(exportCsv, &QPushButton::clicked, this, &CustomersPage::exportCsv);
+    toolbar->addWidget(exportCsv);
 
     m_table->setObjectName(QStringLiteral("customersTable"));
     m_table->setModel(m_model);
@@ -200,6 +207,19 @@ void CustomersPage::keyPressEvent(QKeyEvent *event)
         return;
     }
     Page::keyPressEvent(event);
+}
+
+ExportDialog *CustomersPage::exportCsv()
+{
+    if (m_path.isEmpty())
+        return nullptr;
+    const Store::CustomerQuery query = m_model->query();
+    const Store::ExportList list = Store::Lists::customers(query.search, int(query.sort), query.descending);
+    auto makeList = [list](Store::Connection &) -> Result<Store::ExportList> { return list; };
+    auto *dialog = new ExportDialog(m_path, list, makeList, m_model->total(), QStringLiteral("customers.csv"), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 } // namespace PromoDesk::Ui

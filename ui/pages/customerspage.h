@@ -17,6 +17,7 @@ class CustomerTableModel;
 namespace PromoDesk::Ui {
 
 class CustomerProfilePanel;
+class ExportDialog;
 class EmptyState;
 
 // Every member of the workspace in a lazily loaded, sortable table with a search
@@ -41,6 +42,8 @@ public:
     void openCustomer(const QString &customerId);
     // Opens the Import CSV dialog for the open workspace (customers, products, orders, events).
     void importCsv();
+    // Opens the CSV export dialog for the customers listed (search and order as shown).
+    ExportDialog *exportCsv();
     QPushButton *importButton() const { return m_import; }
 
 signals:
