@@ -18,7 +18,6 @@ using namespace PromoDesk::Store;
 namespace {
 
 constexpr int MaxInFlight = 2;
-constexpr int MaxWanted = 12;
 
 QString dateText(qint64 ms)
 {
@@ -114,7 +113,6 @@ void CustomerTableModel::sort(int column, Qt::SortOrder order)
         m_generation->fetch_add(1);
         m_loader->interrupt();
         m_inFlight.clear();
-        m_wanted.clear();
         beginResetModel();
         m_pages.clear();
         endResetModel();
@@ -131,7 +129,7 @@ void CustomerTableModel::restart()
     if (m_loader)
         m_loader->interrupt();
     m_inFlight.clear();
-    m_wanted.clear();
+    m_pages.clearWanted();
     if (!m_loader) {
         beginResetModel();
         m_pages.clear();
@@ -173,7 +171,6 @@ void CustomerTableModel::onCounted(quint64 generation, const Result<qint64> &res
     // The old rows stay on screen until the new query has its count: no flash of emptiness.
     beginResetModel();
     m_pages.clear();
-    m_wanted.clear();
     m_total = result.value();
     endResetModel();
     emit totalChanged(m_total);
@@ -184,23 +181,15 @@ void CustomerTableModel::onCounted(quint64 generation, const Result<qint64> &res
 
 const CustomerRow *CustomerTableModel::rowAt(int row) const
 {
-    const int page = row / PageSize;
-    auto it = m_pages.find(page);
-    if (it == m_pages.end()) {
-        requestPage(page);
-        return nullptr;
-    }
-    it->lastUsed = ++m_useClock;
-    const int offset = row % PageSize;
-    return offset < it->rows.size() ? &it->rows[offset] : nullptr;
+    const CustomerRow *found = m_pages.row(row);
+    if (!found && !m_flushTimer.isActive())
+        m_flushTimer.start();
+    return found;
 }
 
 void CustomerTableModel::requestPage(int page) const
 {
-    m_wanted.removeAll(page);
-    m_wanted.prepend(page);
-    while (m_wanted.size() > MaxWanted)
-        m_wanted.removeLast();
+    m_pages.want(page);
     if (!m_flushTimer.isActive())
         m_flushTimer.start();
 }
@@ -212,8 +201,8 @@ void CustomerTableModel::flushRequests()
     if (!m_loader || m_counting)
         return;
     const quint64 generation = m_generation->load();
-    while (m_inFlight.size() < MaxInFlight && !m_wanted.isEmpty()) {
-        const int page = m_wanted.takeFirst();
+    while (m_inFlight.size() < MaxInFlight && m_pages.hasWanted()) {
+        const int page = m_pages.takeWanted();
         if (m_pages.contains(page) || m_inFlight.contains(page))
             continue;
         CustomerLoader::PageRequest request;
@@ -222,10 +211,10 @@ void CustomerTableModel::flushRequests()
         request.page = page;
         request.pageSize = PageSize;
         // Neighbouring pages give a key to seek from, so paging never scans by offset.
-        if (auto before = m_pages.constFind(page - 1); before != m_pages.cend() && before->rows.size() == PageSize)
-            request.after = before->rows.constLast().key();
-        else if (auto after = m_pages.constFind(page + 1); after != m_pages.cend() && !after->rows.isEmpty())
-            request.before = after->rows.constFirst().key();
+        if (const auto *before = m_pages.page(page - 1); before && before->size() == PageSize)
+            request.after = before->constLast().key();
+        else if (const auto *after = m_pages.page(page + 1); after && !after->isEmpty())
+            request.before = after->constFirst().key();
         m_inFlight.insert(page);
         QPointer<CustomerTableModel> self(this);
         CustomerLoader *loader = m_loader;
@@ -251,23 +240,13 @@ void CustomerTableModel::onPageLoaded(quint64 generation, int page, const Result
     if (!result) {
         emit errorOccurred(result.error().toString());
     } else {
-        m_pages.insert(page, Page{result.value(), ++m_useClock});
-        evictPages();
+        m_pages.insert(page, result.value());
         const int first = page * PageSize;
         const int last = int(std::min<qint64>(m_total, qint64(first) + PageSize)) - 1;
         if (last >= first)
             emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
     }
     flushRequests();
-}
-
-void CustomerTableModel::evictPages()
-{
-    while (m_pages.size() > MaxCachedPages) {
-        auto oldest = std::min_element(m_pages.begin(), m_pages.end(),
-                                       [](const Page &a, const Page &b) { return a.lastUsed < b.lastUsed; });
-        m_pages.erase(oldest);
-    }
 }
 
 // Loading means exactly: a count or a page is on its way.

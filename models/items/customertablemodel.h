@@ -1,5 +1,6 @@
 #pragma once
 
+#include "items/pagecache.h"
 #include "store/customerrepository.h"
 
 #include <QAbstractTableModel>
@@ -58,18 +59,11 @@ signals:
     void errorOccurred(const QString &message);
 
 private:
-    struct Page
-    {
-        QList<Store::CustomerRow> rows;
-        quint64 lastUsed = 0;
-    };
-
     void restart();
     void requestPage(int page) const;
     void flushRequests();
     void onCounted(quint64 generation, const Result<qint64> &result);
     void onPageLoaded(quint64 generation, int page, const Result<QList<Store::CustomerRow>> &result);
-    void evictPages();
     void setLoading(bool loading);
     void updateLoading();
     const Store::CustomerRow *rowAt(int row) const;
@@ -87,9 +81,7 @@ private:
     QThread *m_thread = nullptr;
     CustomerLoader *m_loader = nullptr;
 
-    mutable QHash<int, Page> m_pages;
-    mutable quint64 m_useClock = 0;
-    mutable QList<int> m_wanted;   // most recently wanted first
+    mutable PageCache<Store::CustomerRow> m_pages{PageSize, MaxCachedPages, 12};
     QSet<int> m_inFlight;
     mutable QTimer m_flushTimer;
 };

@@ -1,5 +1,7 @@
 #include "redemptionloader.h"
 
+#include "store/connection.h"
+
 namespace PromoDesk::Items {
 
 using namespace PromoDesk::Store;
@@ -11,10 +13,27 @@ Result<std::shared_ptr<const RedemptionSnapshot>> RedemptionLoader::snapshot(qui
         return superseded();
     if (Status s = ensureOpen(); !s)
         return s.error();
+    if (connection().inTransaction())
+        connection().rollback(); // a snapshot whose totals were superseded
+    if (Status s = connection().exec(QStringLiteral("BEGIN")); !s)
+        return s.error();
     auto taken = RedemptionList(connection()).snapshot(filter, order);
-    if (!taken)
+    if (!taken) {
+        connection().rollback();
         return taken.error();
+    }
     return std::make_shared<const RedemptionSnapshot>(std::move(taken).value());
+}
+
+Result<RedemptionTotals> RedemptionLoader::totals(quint64 generation, const RedemptionFilter &filter)
+{
+    if (Status s = ensureOpen(); !s)
+        return s.error();
+    Result<RedemptionTotals> totals = isStale(generation) ? Result<RedemptionTotals>(superseded())
+                                                          : RedemptionList(connection()).totals(filter);
+    if (connection().inTransaction())
+        connection().rollback();
+    return totals;
 }
 
 Result<QList<RedemptionRow>> RedemptionLoader::rows(quint64 generation, const QList<qint64> &ids)
@@ -31,13 +50,6 @@ Result<qint64> RedemptionLoader::countNewer(const RedemptionFilter &filter, qint
     if (Status s = ensureOpen(); !s)
         return s.error();
     return RedemptionList(connection()).countNewer(filter, afterId);
-}
-
-Result<RedemptionFilterChoices> RedemptionLoader::choices()
-{
-    if (Status s = ensureOpen(); !s)
-        return s.error();
-    return RedemptionList(connection()).choices();
 }
 
 } // namespace PromoDesk::Items

@@ -5,6 +5,7 @@
 #include "redemptionloader.h"
 
 #include <QDateTime>
+#include <QFutureWatcher>
 #include <QPointer>
 #include <QThread>
 
@@ -75,22 +76,21 @@ void RedemptionTableModel::setWorkspace(const QString &path, const QString &curr
         m_loader->moveToThread(m_thread);
         connect(m_thread, &QThread::finished, m_loader, &QObject::deleteLater);
         m_thread->start();
-        QPointer<RedemptionTableModel> self(this);
-        RedemptionLoader *loader = m_loader;
-        QMetaObject::invokeMethod(
-            m_loader,
-            [self, loader] {
-                auto choices = loader->choices();
-                if (!choices)
-                    return;
-                QMetaObject::invokeMethod(
-                    self, [self, choices] { if (self) emit self->choicesLoaded(choices.value()); },
-                    Qt::QueuedConnection);
-            },
-            Qt::QueuedConnection);
         m_watchTimer.start();
     }
     restart();
+    // The filter bar's choices, on their own connection: the loader's queue stays free
+    // for the rows (two passes over the table: ~0.5 s on a million attempts).
+    if (!path.isEmpty()) {
+        auto *watcher = new QFutureWatcher<Result<RedemptionFilterChoices>>(this);
+        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path] {
+            watcher->deleteLater();
+            const auto choices = watcher->result();
+            if (choices && path == m_path)
+                emit choicesLoaded(choices.value());
+        });
+        watcher->setFuture(RedemptionTasks::choices(path));
+    }
 }
 
 void RedemptionTableModel::setFilter(const RedemptionFilter &filter)
@@ -139,11 +139,11 @@ void RedemptionTableModel::restart()
         beginResetModel();
         m_pages.clear();
         m_ids.clear();
-        m_snapshot.reset();
         m_totals = {};
         endResetModel();
-        emit totalsChanged(m_totals);
         m_snapshotting = false;
+        m_totalsKnown = true;
+        emit totalsChanged(m_totals);
         updateLoading();
         return;
     }
@@ -154,14 +154,15 @@ void RedemptionTableModel::restart()
     RedemptionLoader *loader = m_loader;
     const RedemptionFilter filter = m_filter;
     const RedemptionOrder order = m_order;
+    m_totalsKnown = false;
     QMetaObject::invokeMethod(
         m_loader,
         [self, loader, generation, filter, order] {
-            auto result = loader->snapshot(generation, filter, order);
+            auto ids = loader->snapshot(generation, filter, order);
             if (loader->isStale(generation))
                 return;
             QMetaObject::invokeMethod(
-                self, [self, generation, result] { if (self) self->onSnapshot(generation, result); }, Qt::QueuedConnection);
+                self, [self, generation, ids] { if (self) self->onSnapshot(generation, ids); }, Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
 }
@@ -173,13 +174,14 @@ void RedemptionTableModel::onSnapshot(quint64 generation, const Result<std::shar
     m_snapshotting = false;
     beginResetModel();
     m_pages.clear();
+    m_totals = {};
     if (result) {
         m_ids = result.value()->ids;
-        m_totals = result.value()->totals;
+        m_totals.rows = qint64(m_ids.size());
         m_maxId = result.value()->maxId;
     } else {
         m_ids.clear();
-        m_totals = {};
+        m_totalsKnown = true; // nothing to count
     }
     endResetModel();
     updateLoading();
@@ -195,6 +197,38 @@ void RedemptionTableModel::onSnapshot(quint64 generation, const Result<std::shar
     emit totalsChanged(m_totals);
     m_newer = 0;
     emit newerAvailable(0);
+    if (!result)
+        return;
+    // The first page, then the totals: the loader runs them in this order, in the
+    // snapshot's read transaction, so the rows show before the totals are counted.
+    if (!m_ids.empty()) {
+        m_pages.want(0);
+        flushRequests();
+    }
+    QPointer<RedemptionTableModel> self(this);
+    RedemptionLoader *loader = m_loader;
+    const RedemptionFilter filter = m_filter;
+    QMetaObject::invokeMethod(
+        m_loader,
+        [self, loader, generation, filter] {
+            auto totals = loader->totals(generation, filter);
+            QMetaObject::invokeMethod(
+                self, [self, generation, totals] { if (self) self->onTotals(generation, totals); }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void RedemptionTableModel::onTotals(quint64 generation, const Result<RedemptionTotals> &result)
+{
+    if (generation != m_generation->load() || m_totalsKnown)
+        return;
+    m_totalsKnown = true;
+    if (result)
+        m_totals = result.value();
+    else
+        emit errorOccurred(result.error().toString());
+    updateLoading();
+    emit totalsChanged(m_totals);
 }
 
 const RedemptionRow *RedemptionTableModel::loadedRow(int row) const
@@ -309,7 +343,7 @@ void RedemptionTableModel::watch()
 
 void RedemptionTableModel::updateLoading()
 {
-    const bool loading = m_snapshotting || !m_inFlight.isEmpty();
+    const bool loading = m_snapshotting || !m_totalsKnown || !m_inFlight.isEmpty();
     if (loading == m_loading)
         return;
     m_loading = loading;

@@ -58,6 +58,8 @@ public:
     bool isLoading() const { return m_loading; }
     qint64 total() const { return qint64(m_ids.size()); }
     Store::RedemptionTotals totals() const { return m_totals; }
+    // The totals are counted after the rows arrive; until then only `rows` is known.
+    bool totalsKnown() const { return m_totalsKnown; }
     // The row if its page is loaded.
     std::optional<Store::RedemptionRow> rowAt(int row) const;
 
@@ -67,7 +69,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 signals:
-    // A new snapshot is in: its row count and totals.
+    // A new snapshot is in (its row count), or its totals are (totalsKnown()).
     void totalsChanged(const Store::RedemptionTotals &totals);
     void loadingChanged(bool loading);
     // The filter cannot run (an unknown customer or code…): what and which field.
@@ -81,6 +83,7 @@ signals:
 private:
     void restart();
     void onSnapshot(quint64 generation, const Result<std::shared_ptr<const Store::RedemptionSnapshot>> &result);
+    void onTotals(quint64 generation, const Result<Store::RedemptionTotals> &result);
     void flushRequests();
     void onPageLoaded(quint64 generation, int page, const Result<QList<Store::RedemptionRow>> &result);
     void watch();
@@ -94,11 +97,11 @@ private:
     QTimeZone m_zone = QTimeZone::utc();
     Store::RedemptionFilter m_filter;
     Store::RedemptionOrder m_order;
-    std::shared_ptr<const Store::RedemptionSnapshot> m_snapshot;
     std::vector<qint64> m_ids; // of the snapshot on screen
     Store::RedemptionTotals m_totals;
     qint64 m_maxId = 0;
     bool m_snapshotting = false;
+    bool m_totalsKnown = false;
     bool m_loading = false;
     bool m_watching = false;
     qint64 m_newer = 0;

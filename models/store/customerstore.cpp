@@ -518,12 +518,7 @@ Result<std::optional<qint64>> CustomerStore::erasedAt(qint64 key)
 Result<Customer360> CustomerStore::load(qint64 key)
 {
     // One snapshot, so the parts agree with each other.
-    const bool own = !m_connection.inTransaction();
-    if (own) {
-        if (Status s = m_connection.exec(QStringLiteral("BEGIN")); !s)
-            return s.error();
-    }
-    auto read = [&]() -> Result<Customer360> {
+    return reading<Customer360>(m_connection, [&]() -> Result<Customer360> {
         Customer360 view;
         auto profile = CustomerRepository(m_connection).profile(Ids::make(Ids::Customer, key));
         if (!profile)
@@ -550,11 +545,7 @@ Result<Customer360> CustomerStore::load(qint64 key)
             return erased.error();
         view.erasedAt = erased.value();
         return view;
-    };
-    Result<Customer360> result = read();
-    if (own)
-        m_connection.rollback();
-    return result;
+    });
 }
 
 // --- edits --------------------------------------------------------------------------

@@ -156,15 +156,7 @@ Result<qint64> exportList(Connection &connection, const ExportList &list, const 
     if (!names)
         return names.error();
     // One read snapshot for the count and the rows.
-    const bool own = !connection.inTransaction();
-    if (own) {
-        if (Status s = connection.exec(QStringLiteral("BEGIN")); !s)
-            return s.error();
-    }
-    auto written = writeRows(connection, list, names.value(), device, options, report);
-    if (own)
-        connection.rollback();
-    return written;
+    return reading<qint64>(connection, [&] { return writeRows(connection, list, names.value(), device, options, report); });
 }
 
 Result<qint64> exportListToFile(Connection &connection, const ExportList &list, const QStringList &columns,

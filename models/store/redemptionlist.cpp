@@ -30,6 +30,10 @@ QString RedemptionRow::outcomeLabel() const
 
 namespace {
 
+// Filters only use columns of `redemptions r`; SQLite (3.40) still runs a LEFT JOIN it
+// does not need, so counts and totals read the table alone (4.4 s -> 0.3 s on a million).
+const QString Table = QStringLiteral("redemptions r");
+// Sorts by campaign, customer or code, and the rows themselves, need the joins.
 const QString From = QStringLiteral(
     "redemptions r LEFT JOIN campaigns c ON c.id = r.campaign_id LEFT JOIN codes k ON k.id = r.code_id "
     "LEFT JOIN customers cu ON cu.id = r.customer_id");
@@ -60,6 +64,12 @@ QString sortExpression(RedemptionSort sort)
     case RedemptionSort::Id: return QStringLiteral("r.id");
     }
     return QStringLiteral("r.created_at");
+}
+
+bool needsJoins(const RedemptionOrder &order)
+{
+    return order.column == RedemptionSort::Code || order.column == RedemptionSort::Campaign
+           || order.column == RedemptionSort::Customer;
 }
 
 QString orderBy(const RedemptionOrder &order)
@@ -167,58 +177,64 @@ Result<RedemptionSnapshot> RedemptionList::snapshot(const RedemptionFilter &filt
     if (!sql)
         return sql.error();
     // The ids and the newest id from one read snapshot.
-    const bool own = !m_connection.inTransaction();
-    if (own) {
-        if (Status s = m_connection.exec(QStringLiteral("BEGIN")); !s)
+    return reading<RedemptionSnapshot>(m_connection, [&]() -> Result<RedemptionSnapshot> {
+        RedemptionSnapshot snapshot;
+        {
+            auto newest = RawStatement::prepare(m_connection, QStringLiteral("SELECT ifnull(max(id), 0) FROM redemptions"));
+            if (!newest)
+                return newest.error();
+            if (newest.value().next())
+                snapshot.maxId = newest.value().integer(0);
+        }
+        const QString where = sql.value().where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + sql.value().where;
+        auto q = RawStatement::prepare(
+            m_connection,
+            QStringLiteral("SELECT r.id FROM %1%2 ORDER BY %3").arg(needsJoins(order) ? From : Table, where, sql.value().orderBy),
+            sql.value().values);
+        if (!q)
+            return q.error();
+        RawStatement &s = q.value();
+        while (s.next()) {
+            snapshot.ids.push_back(s.integer(0));
+            if ((snapshot.ids.size() & 4095) == 0 && cancelled && cancelled->load())
+                return Error{QStringLiteral("cancelled"), QStringLiteral("redemptions")};
+        }
+        if (s.hasError())
             return s.error();
-    }
-    auto finish = [&](Result<RedemptionSnapshot> result) {
-        if (own)
-            m_connection.rollback();
-        return result;
-    };
-    RedemptionSnapshot snapshot;
-    {
-        auto newest = RawStatement::prepare(m_connection, QStringLiteral("SELECT ifnull(max(id), 0) FROM redemptions"));
-        if (!newest)
-            return finish(newest.error());
-        if (newest.value().next())
-            snapshot.maxId = newest.value().integer(0);
-    }
+        return snapshot;
+    });
+}
+
+Result<RedemptionTotals> RedemptionList::totals(const RedemptionFilter &filter)
+{
+    auto sql = compile(filter, nullptr);
+    if (!sql)
+        return sql.error();
     const QString where = sql.value().where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + sql.value().where;
     auto q = RawStatement::prepare(
         m_connection,
-        QStringLiteral("SELECT r.id, r.object = 'redemption_rollback', r.result, r.discount_amount, r.order_amount FROM %1%2 "
-                       "ORDER BY %3")
-            .arg(From, where, sql.value().orderBy),
+        QStringLiteral("SELECT count(*), "
+                       "ifnull(sum(r.object = 'redemption' AND r.result = 'SUCCESS'), 0), "
+                       "ifnull(sum(r.object = 'redemption' AND r.result = 'FAILURE'), 0), "
+                       "ifnull(sum(r.object = 'redemption' AND r.result = 'ROLLED_BACK'), 0), "
+                       "ifnull(sum(r.object = 'redemption_rollback'), 0), "
+                       "ifnull(sum(CASE WHEN r.object = 'redemption' AND r.result = 'SUCCESS' THEN r.discount_amount END), 0), "
+                       "ifnull(sum(CASE WHEN r.object = 'redemption' THEN r.order_amount END), 0) FROM %1%2")
+            .arg(Table, where),
         sql.value().values);
     if (!q)
-        return finish(q.error());
-    RedemptionTotals &t = snapshot.totals;
-    RawStatement &s = q.value();
-    while (s.next()) {
-        snapshot.ids.push_back(s.integer(0));
-        ++t.rows;
-        if (s.integer(1) != 0) {
-            ++t.rollbacks;
-        } else {
-            const QByteArrayView result = s.utf8(2);
-            if (result == "SUCCESS") {
-                ++t.succeeded;
-                t.discountGiven += s.integer(3);
-            } else if (result == "FAILURE") {
-                ++t.failed;
-            } else {
-                ++t.rolledBack;
-            }
-            t.orderAmount += s.integer(4);
-        }
-        if ((t.rows & 4095) == 0 && cancelled && cancelled->load())
-            return finish(Error{QStringLiteral("cancelled"), QStringLiteral("redemptions")});
-    }
-    if (s.hasError())
-        return finish(s.error());
-    return finish(std::move(snapshot));
+        return q.error();
+    if (!q.value().next())
+        return q.value().hasError() ? q.value().error() : Error{QStringLiteral("no totals"), QStringLiteral("redemptions")};
+    RedemptionTotals t;
+    t.rows = q.value().integer(0);
+    t.succeeded = q.value().integer(1);
+    t.failed = q.value().integer(2);
+    t.rolledBack = q.value().integer(3);
+    t.rollbacks = q.value().integer(4);
+    t.discountGiven = q.value().integer(5);
+    t.orderAmount = q.value().integer(6);
+    return t;
 }
 
 Result<QList<RedemptionRow>> RedemptionList::rows(const QList<qint64> &ids)
@@ -289,7 +305,7 @@ Result<qint64> RedemptionList::countNewer(const RedemptionFilter &filter, qint64
     QString where = QStringLiteral("r.id > ?");
     if (!sql.value().where.isEmpty())
         where += QStringLiteral(" AND ") + sql.value().where;
-    auto q = runQuery(m_connection, QStringLiteral("SELECT count(*) FROM %1 WHERE %2").arg(From, where),
+    auto q = runQuery(m_connection, QStringLiteral("SELECT count(*) FROM %1 WHERE %2").arg(Table, where),
                       QVariantList{afterId} + sql.value().values);
     if (!q)
         return q.error();
@@ -386,6 +402,16 @@ QFuture<Result<qint64>> rollback(const QString &path, qint64 redemptionId, const
         if (!done)
             return done.error();
         return done.value().rollbackId;
+    });
+}
+
+QFuture<Result<RedemptionFilterChoices>> choices(const QString &path)
+{
+    return QtConcurrent::run([path]() -> Result<RedemptionFilterChoices> {
+        auto connection = Connection::open(path, Connection::Access::ReadOnly);
+        if (!connection)
+            return connection.error();
+        return RedemptionList(*connection.value()).choices();
     });
 }
 

@@ -97,11 +97,10 @@ struct RedemptionTotals
     bool operator==(const RedemptionTotals &) const = default;
 };
 
-// The ordered ids of every matching row, with the totals, as of one moment.
+// The ordered ids of every matching row as of one moment.
 struct RedemptionSnapshot
 {
     std::vector<qint64> ids;
-    RedemptionTotals totals;
     qint64 maxId = 0; // the newest redemption in the workspace when it was taken
 };
 
@@ -117,11 +116,14 @@ class RedemptionList
 public:
     explicit RedemptionList(Connection &connection);
 
-    // The ids of the matching rows in order, and their totals. The customer and code
-    // of the filter must exist (an error names the one that does not). `cancelled`
-    // stops it early (error "cancelled").
+    // The ids of the matching rows in order (read from the index alone where one serves
+    // the filter and the order). The customer and code of the filter must exist (an error
+    // names the one that does not). `cancelled` stops it early (error "cancelled").
     Result<RedemptionSnapshot> snapshot(const RedemptionFilter &filter, const RedemptionOrder &order,
                                         const std::atomic_bool *cancelled = nullptr);
+    // The totals of the matching rows (one aggregate pass). Run it in the snapshot's read
+    // transaction for totals that agree with the ids.
+    Result<RedemptionTotals> totals(const RedemptionFilter &filter);
     // The rows with these ids, in the order given (ids that no longer exist are skipped).
     Result<QList<RedemptionRow>> rows(const QList<qint64> &ids);
     // How many matching rows have arrived after `afterId`.
@@ -145,6 +147,8 @@ namespace RedemptionTasks {
 // Rolls back a successful redemption through the campaign engine (limits, budgets and
 // gift balance are restored), on its own read-write connection. Returns the rollback's id.
 QFuture<Result<qint64>> rollback(const QString &path, qint64 redemptionId, const QString &reason);
+// The filter bar's choices, on a read-only connection of its own.
+QFuture<Result<RedemptionFilterChoices>> choices(const QString &path);
 } // namespace RedemptionTasks
 
 // The redemption columns a CSV export can have (names, SQL and descriptions), for

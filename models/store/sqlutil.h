@@ -50,4 +50,21 @@ Result<T> writing(Connection &connection, Fn fn)
     return result;
 }
 
+// Runs `fn` in one read transaction, so that all it reads is one snapshot of the file,
+// unless the caller already has a transaction open. Writes nothing: the transaction it
+// opened is rolled back.
+template <typename T, typename Fn>
+Result<T> reading(Connection &connection, Fn fn)
+{
+    const bool own = !connection.inTransaction();
+    if (own) {
+        if (Status s = connection.exec(QStringLiteral("BEGIN")); !s)
+            return s.error();
+    }
+    Result<T> result = fn();
+    if (own)
+        connection.rollback();
+    return result;
+}
+
 } // namespace PromoDesk::Store

@@ -200,6 +200,8 @@ RedemptionsPage::RedemptionsPage(QWidget *parent)
         m_updatingBar = false;
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, &RedemptionsPage::updateActions);
+    // A new filter or order starts at the top, as in any list.
+    connect(m_model, &QAbstractItemModel::modelReset, m_table, &QTableView::scrollToTop);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &RedemptionsPage::updateActions);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RedemptionsPage::updateActions);
     connect(m_table, &QWidget::customContextMenuRequested, this, &RedemptionsPage::showContextMenu);
@@ -440,6 +442,10 @@ void RedemptionsPage::updateTotals()
 {
     const Store::RedemptionTotals t = m_model->totals();
     const QLocale locale;
+    if (!m_model->totalsKnown()) {
+        m_totals->setText(tr("<b>%1</b> attempts · counting totals…").arg(locale.toString(t.rows)));
+        return;
+    }
     QString text = tr("<b>%1</b> attempts · %2 succeeded · %3 failed · %4 rolled back")
                        .arg(locale.toString(t.rows), locale.toString(t.succeeded), locale.toString(t.failed),
                             locale.toString(t.rolledBack));
