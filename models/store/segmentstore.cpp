@@ -577,6 +577,16 @@ Result<ExportList> segmentMemberList(const Segment &segment, qint64 now)
     return list;
 }
 
+Result<ExportList> segmentMemberList(Connection &connection, const QString &id, qint64 now)
+{
+    auto segment = SegmentStore(connection).load(id);
+    if (!segment)
+        return segment.error();
+    if (!segment.value())
+        return Error{QStringLiteral("no segment %1").arg(id), QStringLiteral("id")};
+    return segmentMemberList(*segment.value(), now);
+}
+
 Result<qint64> exportSegmentMembers(Connection &connection, const Segment &segment, QIODevice *device,
                                     const CsvExportOptions &options, qint64 now, const ExportProgress &report)
 {
@@ -728,14 +738,7 @@ QFuture<Result<qint64>> exportMembers(const QString &path, const QString &id, co
                                       std::shared_ptr<std::atomic<qint64>> rows)
 {
     const qint64 now = nowMs();
-    auto members = [id, now](Connection &connection) -> Result<ExportList> {
-        auto segment = SegmentStore(connection).load(id);
-        if (!segment)
-            return segment.error();
-        if (!segment.value())
-            return Error{QStringLiteral("no segment %1").arg(id), QStringLiteral("id")};
-        return segmentMemberList(*segment.value(), now);
-    };
+    auto members = [id, now](Connection &connection) { return segmentMemberList(connection, id, now); };
     return ListTasks::exportToFile(path, members, {}, file, options, cancelled, rows);
 }
 

@@ -136,6 +136,8 @@ Result<QList<CustomerRow>> firstMatching(Connection &connection, const Rules::No
 // (listexport.h), one row per customer in id order: the customer columns, and
 // entered_at for stored segments.
 Result<ExportList> segmentMemberList(const Segment &segment, qint64 now);
+// The same for the segment with this id, as stored now.
+Result<ExportList> segmentMemberList(Connection &connection, const QString &id, qint64 now);
 // Writes them to CSV (docs/import.md: RFC 4180, money with a dot, ISO-8601 times) with
 // the default columns. Streams: memory stays flat. `progress` gets rows written;
 // `cancelled` stops it (the caller throws the file away).

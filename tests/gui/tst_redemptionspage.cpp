@@ -9,6 +9,10 @@
 #include "pages/redemptionspage.h"
 #include "pages/campaignspage.h"
 #include "pages/customerspage.h"
+#include "pages/segmentspage.h"
+#include "rules/syntax.h"
+#include "rules/typecheck.h"
+#include "store/segmentstore.h"
 #include "items/customertablemodel.h"
 #include "common/csv.h"
 #include "engine/democampaigns.h"
@@ -456,6 +460,30 @@ void TestRedemptionsPage::otherListsExportFromTheirPages()
         QCOMPARE(campaignRows[i + 1][name], summary.value()[i][0].toString());
         QCOMPARE(campaignRows[i + 1][succeeded], summary.value()[i][1].toString());
     }
+
+    // Segment members: an auto-update segment, from the Segments page's dialog.
+    Store::Segment regulars;
+    regulars.name = u"Regulars"_s;
+    regulars.type = Store::SegmentType::AutoUpdate;
+    regulars.rule = Rules::check(Rules::parse(u"customer.orders_count >= 3"_s).value()).value();
+    {
+        auto db = Store::Workspace::openForWriting(m_path);
+        PD_VERIFY_OK(db);
+        auto saved = Store::SegmentStore(*db.value()).save(regulars, u"test"_s, Store::nowMs());
+        PD_VERIFY_OK(saved);
+        regulars.id = saved.value().id;
+    }
+    Ui::SegmentsPage segments;
+    QSignalSpy listed(&segments, &Ui::SegmentsPage::listLoaded);
+    segments.setWorkspace(info.value());
+    QVERIFY(listed.wait(Timeout));
+    segments.selectSegment(regulars.id);
+    const QList<QStringList> memberRows = runExport(segments.openExportDialog(), m_dir.filePath(u"regulars.csv"_s));
+    auto members = Tests::scalar(*m_db, u"SELECT count(*) FROM customers WHERE orders_count >= 3"_s);
+    QVERIFY(members);
+    QCOMPARE(memberRows.size(), int(members.value().toLongLong()) + 1);
+    QCOMPARE(memberRows.first().first(), u"id"_s);
+    QVERIFY(memberRows.first().contains(u"entered_at"_s));
 }
 
 QTEST_MAIN(TestRedemptionsPage)

@@ -1,5 +1,6 @@
 #include "pages/segmentspage.h"
 
+#include "dialogs/exportdialog.h"
 #include "editors/segmentbuilder.h"
 
 #include <QCheckBox>
@@ -177,20 +178,7 @@ SegmentsPage::SegmentsPage(QWidget *parent)
     connect(m_refresh, &QPushButton::clicked, this, &SegmentsPage::refreshSelected);
     connect(m_delete, &QPushButton::clicked, this, [this] { deleteSelected(true); });
     connect(m_cancelExport, &QPushButton::clicked, this, &SegmentsPage::cancelExport);
-    connect(m_export, &QPushButton::clicked, this, [this] {
-        QFileDialog dialog(this, tr("Export segment members"));
-        dialog.setAcceptMode(QFileDialog::AcceptSave);
-        dialog.setNameFilter(tr("CSV files (*.csv)"));
-        dialog.setDefaultSuffix(QStringLiteral("csv"));
-        dialog.selectFile(m_builder->segment().name + QStringLiteral(".csv"));
-        auto *bom = new QCheckBox(tr("For Excel (UTF-8 byte order mark)"));
-        // The options ride along under the file list where the platform dialog allows it.
-        dialog.setOption(QFileDialog::DontUseNativeDialog, true);
-        if (auto *grid = qobject_cast<QGridLayout *>(dialog.layout()))
-            grid->addWidget(bom, grid->rowCount(), 0, 1, -1);
-        if (dialog.exec() == QDialog::Accepted && !dialog.selectedFiles().isEmpty())
-            exportSelected(dialog.selectedFiles().constFirst(), Store::CsvExportOptions{bom->isChecked(), true});
-    });
+    connect(m_export, &QPushButton::clicked, this, &SegmentsPage::openExportDialog);
     connect(m_addFromFile, &QPushButton::clicked, this, [this] {
         const QString file = QFileDialog::getOpenFileName(this, tr("Add customers from a file"), QString(),
                                                           tr("Lists of ids (*.csv *.txt);;All files (*)"));
@@ -535,6 +523,32 @@ void SegmentsPage::showMessage(const QString &text, bool error)
 QString SegmentsPage::messageText() const
 {
     return m_message->isVisible() ? m_message->text() : QString();
+}
+
+ExportDialog *SegmentsPage::openExportDialog()
+{
+    const QString id = selectedId();
+    if (!m_workspace || id.isEmpty())
+        return nullptr;
+    const auto segment = std::find_if(m_segments.cbegin(), m_segments.cend(), [&id](const Segment &s) { return s.id == id; });
+    if (segment == m_segments.cend())
+        return nullptr;
+    const qint64 now = Store::nowMs();
+    auto columns = Store::segmentMemberList(*segment, now); // the columns this kind of segment has
+    if (!columns) {
+        showMessage(tr("Not exported: %1").arg(columns.error().toString()), true);
+        return nullptr;
+    }
+    auto makeList = [id, now](Store::Connection &connection) { return Store::segmentMemberList(connection, id, now); };
+    auto *dialog = new ExportDialog(m_workspace->path, columns.value(), makeList,
+                                    segment->type == Store::SegmentType::Passive ? -1 : segment->size,
+                                    segment->name + QStringLiteral(".csv"), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ExportDialog::exported, this, [this](const QString &file, qint64 rows) {
+        showMessage(tr("Exported %1 members to %2.").arg(QLocale().toString(rows), file), false);
+    });
+    dialog->show();
+    return dialog;
 }
 
 } // namespace PromoDesk::Ui

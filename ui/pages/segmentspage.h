@@ -18,6 +18,8 @@ class QTableWidget;
 
 namespace PromoDesk::Ui {
 
+class ExportDialog;
+
 class SegmentBuilder;
 
 // Segments: the list (kind, members, last refresh) and the builder of the selected
@@ -51,6 +53,8 @@ public:
     // Members of the selected segment to `file` (CSV), in the background with progress
     // and Cancel; a cancelled or failed export leaves no file under that name.
     void exportSelected(const QString &file, const Store::CsvExportOptions &options = {});
+    // Export CSV…: the column chooser dialog for the selected segment's members.
+    ExportDialog *openExportDialog();
     void cancelExport();
     bool isExporting() const { return m_exportCancel != nullptr; }
     // The selected segment's size over time, as the chart shows it (points loaded last).
