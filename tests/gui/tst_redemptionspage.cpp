@@ -22,6 +22,7 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDateTimeEdit>
+#include <QDialogButtonBox>
 #include <QFile>
 #include <QHeaderView>
 #include <QLabel>
@@ -79,6 +80,7 @@ private slots:
     void rollBackFromThePage();
     void newerRedemptionsAreAnnounced();
     void otherListsExportFromTheirPages();
+    void cancelledExportLeavesNoFile();
 
 private:
     bool open(Ui::RedemptionsPage &page);
@@ -484,6 +486,41 @@ void TestRedemptionsPage::otherListsExportFromTheirPages()
     QCOMPARE(memberRows.size(), int(members.value().toLongLong()) + 1);
     QCOMPARE(memberRows.first().first(), u"id"_s);
     QVERIFY(memberRows.first().contains(u"entered_at"_s));
+}
+
+void TestRedemptionsPage::cancelledExportLeavesNoFile()
+{
+    // Enough rows that the export is still running when Cancel is pressed.
+    {
+        auto writer = Tests::openConnection(m_path, Store::Connection::Access::ReadWrite);
+        QVERIFY(writer);
+        PD_VERIFY_OK(Tests::execute(*writer, u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) "
+                                             "INSERT INTO redemptions (created_at, campaign_id, result, failure_code, failure_message, channel) "
+                                             "SELECT 1700000000000 + i, (SELECT id FROM campaigns LIMIT 1), 'FAILURE', 'resource_not_found', "
+                                             "'bulk row ' || i, 'web' FROM n"_s));
+    }
+    Ui::RedemptionsPage page;
+    QVERIFY(open(page));
+    QVERIFY(page.model()->total() > 300000);
+    const QString file = m_dir.filePath(u"cancelled.csv"_s);
+    Ui::ExportDialog *dialog = page.exportCsv();
+    QVERIFY(dialog);
+    dialog->setFile(file);
+    QSignalSpy failed(dialog, &Ui::ExportDialog::failed);
+    QSignalSpy exported(dialog, &Ui::ExportDialog::exported);
+    dialog->start();
+    QVERIFY(dialog->isRunning());
+    // The dialog's Cancel button while it runs cancels the export, not the dialog.
+    auto *buttons = dialog->findChild<QDialogButtonBox *>();
+    QVERIFY(buttons && buttons->button(QDialogButtonBox::Cancel));
+    QTest::mouseClick(buttons->button(QDialogButtonBox::Cancel), Qt::LeftButton);
+    QVERIFY(failed.wait(Timeout));
+    QCOMPARE(exported.count(), 0);
+    QVERIFY(dialog->statusLabel()->text().contains(u"cancelled"_s));
+    QVERIFY(!QFile::exists(file));
+    QVERIFY(Tests::entriesIn(m_dir.path()).filter(u"cancelled"_s).isEmpty()); // no temporary file either
+    QVERIFY(dialog->isVisible());
+    dialog->close();
 }
 
 QTEST_MAIN(TestRedemptionsPage)
