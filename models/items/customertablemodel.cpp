@@ -5,7 +5,6 @@
 #include "customerloader.h"
 
 #include <QDateTime>
-#include <QPointer>
 #include <QThread>
 #include <QTimeZone>
 
@@ -143,19 +142,9 @@ void CustomerTableModel::restart()
     m_counting = true;
     updateLoading();
     const CustomerQuery query = m_query;
-    QPointer<CustomerTableModel> self(this);
-    CustomerLoader *loader = m_loader;
-    QMetaObject::invokeMethod(
-        m_loader,
-        [self, loader, generation, query] {
-            auto result = loader->count(generation, query);
-            if (loader->isStale(generation))
-                return;
-            QMetaObject::invokeMethod(
-                self, [self, generation, result] { if (self) self->onCounted(generation, result); },
-                Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
+    runInLoader(
+        m_loader, this, [generation, query](CustomerLoader *loader) { return loader->count(generation, query); },
+        [this, generation](const Result<qint64> &result) { onCounted(generation, result); });
 }
 
 void CustomerTableModel::onCounted(quint64 generation, const Result<qint64> &result)
@@ -216,18 +205,9 @@ void CustomerTableModel::flushRequests()
         else if (const auto *after = m_pages.page(page + 1); after && !after->isEmpty())
             request.before = after->constFirst().key();
         m_inFlight.insert(page);
-        QPointer<CustomerTableModel> self(this);
-        CustomerLoader *loader = m_loader;
-        QMetaObject::invokeMethod(
-            m_loader,
-            [self, loader, request] {
-                auto result = loader->loadPage(request);
-                QMetaObject::invokeMethod(
-                    self,
-                    [self, request, result] { if (self) self->onPageLoaded(request.generation, request.page, result); },
-                    Qt::QueuedConnection);
-            },
-            Qt::QueuedConnection);
+        runInLoader(
+            m_loader, this, [request](CustomerLoader *loader) { return loader->loadPage(request); },
+            [this, request](const Result<QList<CustomerRow>> &result) { onPageLoaded(request.generation, request.page, result); });
     }
     updateLoading();
 }

@@ -3,6 +3,7 @@
 #include "common/result.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
 #include <atomic>
@@ -41,5 +42,21 @@ private:
     std::unique_ptr<Store::Connection> m_connection;
     std::atomic<void *> m_handle{nullptr};
 };
+
+// Runs `work(loader)` in the loader's thread, then `done(result)` in the receiver's
+// thread if the receiver still exists. The models' one way of talking to their loader.
+template <typename Loader, typename Receiver, typename Work, typename Done>
+void runInLoader(Loader *loader, Receiver *receiver, Work work, Done done)
+{
+    QPointer<Receiver> self(receiver);
+    QMetaObject::invokeMethod(
+        loader,
+        [self, loader, work = std::move(work), done = std::move(done)] {
+            auto result = work(loader);
+            QMetaObject::invokeMethod(
+                self.data(), [self, done, result = std::move(result)] { if (self) done(result); }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
 
 } // namespace PromoDesk::Items

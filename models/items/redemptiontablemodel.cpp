@@ -150,21 +150,12 @@ void RedemptionTableModel::restart()
     m_loader->interrupt();
     m_snapshotting = true;
     updateLoading();
-    QPointer<RedemptionTableModel> self(this);
-    RedemptionLoader *loader = m_loader;
     const RedemptionFilter filter = m_filter;
     const RedemptionOrder order = m_order;
     m_totalsKnown = false;
-    QMetaObject::invokeMethod(
-        m_loader,
-        [self, loader, generation, filter, order] {
-            auto ids = loader->snapshot(generation, filter, order);
-            if (loader->isStale(generation))
-                return;
-            QMetaObject::invokeMethod(
-                self, [self, generation, ids] { if (self) self->onSnapshot(generation, ids); }, Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
+    runInLoader(
+        m_loader, this, [generation, filter, order](RedemptionLoader *loader) { return loader->snapshot(generation, filter, order); },
+        [this, generation](const Result<std::shared_ptr<const RedemptionSnapshot>> &ids) { onSnapshot(generation, ids); });
 }
 
 void RedemptionTableModel::onSnapshot(quint64 generation, const Result<std::shared_ptr<const RedemptionSnapshot>> &result)
@@ -205,17 +196,10 @@ void RedemptionTableModel::onSnapshot(quint64 generation, const Result<std::shar
         m_pages.want(0);
         flushRequests();
     }
-    QPointer<RedemptionTableModel> self(this);
-    RedemptionLoader *loader = m_loader;
     const RedemptionFilter filter = m_filter;
-    QMetaObject::invokeMethod(
-        m_loader,
-        [self, loader, generation, filter] {
-            auto totals = loader->totals(generation, filter);
-            QMetaObject::invokeMethod(
-                self, [self, generation, totals] { if (self) self->onTotals(generation, totals); }, Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
+    runInLoader(
+        m_loader, this, [generation, filter](RedemptionLoader *loader) { return loader->totals(generation, filter); },
+        [this, generation](const Result<RedemptionTotals> &totals) { onTotals(generation, totals); });
 }
 
 void RedemptionTableModel::onTotals(quint64 generation, const Result<RedemptionTotals> &result)
@@ -263,17 +247,9 @@ void RedemptionTableModel::flushRequests()
         const qsizetype last = std::min<qsizetype>(first + PageSize, qsizetype(m_ids.size()));
         const QList<qint64> ids(m_ids.begin() + first, m_ids.begin() + last);
         m_inFlight.insert(page);
-        QPointer<RedemptionTableModel> self(this);
-        RedemptionLoader *loader = m_loader;
-        QMetaObject::invokeMethod(
-            m_loader,
-            [self, loader, generation, page, ids] {
-                auto result = loader->rows(generation, ids);
-                QMetaObject::invokeMethod(
-                    self, [self, generation, page, result] { if (self) self->onPageLoaded(generation, page, result); },
-                    Qt::QueuedConnection);
-            },
-            Qt::QueuedConnection);
+        runInLoader(
+            m_loader, this, [generation, ids](RedemptionLoader *loader) { return loader->rows(generation, ids); },
+            [this, generation, page](const Result<QList<RedemptionRow>> &rows) { onPageLoaded(generation, page, rows); });
     }
     updateLoading();
 }
@@ -316,29 +292,18 @@ void RedemptionTableModel::watch()
     if (!m_loader || m_snapshotting || m_watching)
         return;
     m_watching = true;
-    QPointer<RedemptionTableModel> self(this);
-    RedemptionLoader *loader = m_loader;
     const RedemptionFilter filter = m_filter;
     const qint64 after = m_maxId;
     const quint64 generation = m_generation->load();
-    QMetaObject::invokeMethod(
-        m_loader,
-        [self, loader, filter, after, generation] {
-            auto newer = loader->countNewer(filter, after);
-            QMetaObject::invokeMethod(
-                self,
-                [self, newer, generation] {
-                    if (!self)
-                        return;
-                    self->m_watching = false;
-                    if (generation != self->m_generation->load() || !newer || newer.value() == self->m_newer)
-                        return;
-                    self->m_newer = newer.value();
-                    emit self->newerAvailable(self->m_newer);
-                },
-                Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
+    runInLoader(
+        m_loader, this, [filter, after](RedemptionLoader *loader) { return loader->countNewer(filter, after); },
+        [this, generation](const Result<qint64> &newer) {
+            m_watching = false;
+            if (generation != m_generation->load() || !newer || newer.value() == m_newer)
+                return;
+            m_newer = newer.value();
+            emit newerAvailable(m_newer);
+        });
 }
 
 void RedemptionTableModel::updateLoading()
