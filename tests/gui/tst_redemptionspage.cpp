@@ -84,6 +84,8 @@ private slots:
 
 private:
     bool open(Ui::RedemptionsPage &page);
+    // Chooses a result in the filter bar and waits for the list to follow.
+    bool showOnly(Ui::RedemptionsPage &page, const QString &result);
     QStringList sqlIds(const QString &where, const QString &order, const QVariantList &values = {});
     qint64 sqlCount(const QString &where, const QVariantList &values = {});
 
@@ -137,6 +139,14 @@ bool TestRedemptionsPage::open(Ui::RedemptionsPage &page)
         return false;
     page.setWorkspace(info.value());
     return QTest::qWaitFor([&] { return settled(*page.model()) && page.model()->rowCount() > 0; }, Timeout);
+}
+
+bool TestRedemptionsPage::showOnly(Ui::RedemptionsPage &page, const QString &result)
+{
+    page.resultBox()->setCurrentIndex(page.resultBox()->findText(result));
+    page.applyFilter();
+    const auto wanted = Store::RedemptionOutcome(page.resultBox()->currentData().toInt());
+    return QTest::qWaitFor([&] { return settled(*page.model()) && page.model()->filter().outcome == wanted; }, Timeout);
 }
 
 void TestRedemptionsPage::modelMatchesSql()
@@ -306,9 +316,7 @@ void TestRedemptionsPage::exportsWhatTheTableShows()
     Ui::RedemptionsPage page;
     QVERIFY(open(page));
     RedemptionTableModel &model = *page.model();
-    page.resultBox()->setCurrentIndex(page.resultBox()->findText(u"Succeeded"_s));
-    page.applyFilter();
-    QVERIFY(QTest::qWaitFor([&] { return settled(model) && model.filter().outcome == Store::RedemptionOutcome::Succeeded; }, Timeout));
+    QVERIFY(showOnly(page, u"Succeeded"_s));
     page.table()->horizontalHeader()->setSortIndicator(RedemptionTableModel::Discount, Qt::DescendingOrder);
     QVERIFY(QTest::qWaitFor([&] { return settled(model) && model.order().column == Store::RedemptionSort::Discount; }, Timeout));
     const QStringList shown = modelIds(model);
@@ -353,9 +361,7 @@ void TestRedemptionsPage::rollBackFromThePage()
     Ui::RedemptionsPage page;
     QVERIFY(open(page));
     RedemptionTableModel &model = *page.model();
-    page.resultBox()->setCurrentIndex(page.resultBox()->findText(u"Succeeded"_s));
-    page.applyFilter();
-    QVERIFY(QTest::qWaitFor([&] { return settled(model) && model.filter().outcome == Store::RedemptionOutcome::Succeeded; }, Timeout));
+    QVERIFY(showOnly(page, u"Succeeded"_s));
     const qint64 before = model.total();
     QVERIFY(QTest::qWaitFor([&] { return model.index(0, 0).data(RedemptionTableModel::LoadedRole).toBool(); }, Timeout));
     QVERIFY(model.index(0, 0).data(RedemptionTableModel::CanRollBackRole).toBool());
