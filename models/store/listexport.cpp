@@ -84,7 +84,8 @@ Result<qint64> writeRows(Connection &connection, const ExportList &list, const Q
 
     qint64 expected = -1;
     if (report.progress) {
-        auto total = RawStatement::prepare(connection, QStringLiteral("SELECT count(*) FROM %1%2").arg(list.from, where),
+        const QString countFrom = list.countFrom.isEmpty() ? list.from : list.countFrom;
+        auto total = RawStatement::prepare(connection, QStringLiteral("SELECT count(*) FROM %1%2").arg(countFrom, where),
                                            list.bindings);
         if (!total)
             return total.error();

@@ -62,6 +62,9 @@ struct ExportList
     QString name; // "redemptions", for messages
     QList<ExportColumn> columns;
     QString from;    // "redemptions r LEFT JOIN …"
+    // The FROM of the progress count when the WHERE needs none of the joins (empty:
+    // `from`). SQLite 3.40 runs a LEFT JOIN even when nothing uses it.
+    QString countFrom;
     QString where;   // empty: every row
     QVariantList bindings;
     QString orderBy; // empty: unordered

@@ -375,6 +375,7 @@ ExportList redemptionColumns()
         col("reason", s("r.reason"), CellKind::Text, "for a rollback: why"),
     };
     list.from = From;
+    list.countFrom = Table; // filters use redemptions' own columns only
     return list;
 }
 
