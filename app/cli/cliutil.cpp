@@ -1,5 +1,8 @@
 #include "cliutil.h"
 
+#include "store/connection.h"
+#include "store/workspace.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QTimeZone>
@@ -50,6 +53,17 @@ QCommandLineOption workspaceOption()
 {
     return QCommandLineOption({QStringLiteral("w"), QStringLiteral("workspace")},
                               QStringLiteral("The workspace file (*.promodesk)."), QStringLiteral("FILE"));
+}
+
+Result<std::unique_ptr<Store::Connection>> openWorkspace(const QString &path, bool write)
+{
+    using namespace PromoDesk::Store;
+    if (path.isEmpty())
+        return Error{QStringLiteral("--workspace FILE is required"), {}};
+    auto info = write ? Workspace::open(path) : Workspace::inspect(path);
+    if (!info)
+        return info.error();
+    return write ? Workspace::openForWriting(path) : Connection::open(path, Connection::Access::ReadOnly);
 }
 
 } // namespace PromoDesk::Cli

@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "customercommands.h"
 #include "exportcommands.h"
+#include "statscommands.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -24,6 +25,7 @@ const char *const Usage =
     "  campaigns  import FILE… | export --output DIR | list | status --campaign ID --status S\n"
     "  codes      generate --campaign ID --count N | publish --campaign ID --customer C\n"
     "  export     redemptions|customers|segment-members|codes|campaigns to CSV (docs/export.md)\n"
+    "  stats      show | check | rebuild: the campaign counters behind the dashboard\n"
     "  import     customers|products|orders|events FILE: CSV, all or nothing (docs/import.md)\n"
     "  qualify    What a cart qualifies for (request JSON on stdin, response on stdout)\n"
     "  validate   Check codes / promotion tiers against a cart, writing nothing\n"
@@ -70,6 +72,8 @@ int main(int argc, char *argv[])
         return PromoDesk::Cli::runCodes(rest);
     if (command == QLatin1String("export"))
         return PromoDesk::Cli::runExport(rest);
+    if (command == QLatin1String("stats"))
+        return PromoDesk::Cli::runStats(rest);
     if (command == QLatin1String("import"))
         return PromoDesk::Cli::runImport(rest);
     if (command == QLatin1String("qualify"))

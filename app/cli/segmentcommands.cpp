@@ -52,16 +52,6 @@ QJsonObject segmentJson(const Segment &s)
     return o;
 }
 
-Result<std::unique_ptr<Connection>> openWorkspace(const QString &path, bool write)
-{
-    if (path.isEmpty())
-        return Error{QStringLiteral("--workspace FILE is required"), {}};
-    auto info = write ? Workspace::open(path) : Workspace::inspect(path);
-    if (!info)
-        return info.error();
-    return write ? Workspace::openForWriting(path) : Connection::open(path, Connection::Access::ReadOnly);
-}
-
 Result<Segment> findSegment(Connection &connection, const QString &idOrName)
 {
     auto all = SegmentStore(connection).list();

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "common/result.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+// Campaign statistics (Voucherify's campaign summary fields) per campaign and UTC hour,
+// kept by triggers in the writer's own transaction (schema 7), so a dashboard reads
+// O(buckets) and never scans the redemptions table. docs/dashboard.md.
+namespace PromoDesk::Store {
+
+class Connection;
+
+// One campaign's (or, summed, several campaigns') activity in one UTC hour.
+struct StatsBucket
+{
+    QString campaignId; // empty when summed over campaigns
+    qint64 hour = 0;    // UTC epoch hours (epoch ms / 3 600 000)
+    qint64 redemptionsSucceeded = 0;
+    qint64 redemptionsFailed = 0;
+    qint64 rollbacks = 0;
+    qint64 discount = 0;           // discount of the redemptions that succeeded in that hour
+    qint64 rolledBackDiscount = 0; // discount returned by the rollbacks of that hour
+    qint64 orderAmount = 0;        // order value of the redemptions that succeeded
+    qint64 giftAmount = 0;
+    qint64 codesCreated = 0;
+    qint64 codesPublished = 0;
+
+    qint64 netDiscount() const { return discount - rolledBackDiscount; }
+    StatsBucket &operator+=(const StatsBucket &other);
+    bool operator==(const StatsBucket &) const = default;
+};
+
+struct FailureCount
+{
+    QString failureCode;
+    qint64 attempts = 0;
+};
+
+// What to read: hours [fromHour, toHour), the campaigns (all when empty).
+struct StatsQuery
+{
+    qint64 fromHour = 0;
+    qint64 toHour = 0;
+    QStringList campaignIds;
+};
+
+class StatsStore
+{
+public:
+    explicit StatsStore(Connection &connection);
+
+    static qint64 hourOf(qint64 epochMs) { return epochMs / 3'600'000; }
+
+    // The hours that had activity, summed over the query's campaigns, oldest first.
+    Result<QList<StatsBucket>> hourly(const StatsQuery &query);
+    // One bucket per campaign, summed over the hours.
+    Result<QList<StatsBucket>> byCampaign(const StatsQuery &query);
+    // Everything in the query, summed.
+    Result<StatsBucket> total(const StatsQuery &query);
+    // Failed attempts by failure key, most first.
+    Result<QList<FailureCount>> failures(const StatsQuery &query);
+
+    // Throws the counters away and recounts them from the redemptions and codes, in one
+    // transaction (or the caller's). Returns the buckets written.
+    Result<qint64> rebuild();
+    // Compares the counters with a recount from history: one line per bucket that
+    // differs ("camp_x hour 491234: counters … recount …"); empty when they agree.
+    Result<QStringList> check();
+
+private:
+    Connection &m_connection;
+};
+
+} // namespace PromoDesk::Store

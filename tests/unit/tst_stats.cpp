@@ -1,0 +1,258 @@
+// The campaign statistics (issue 8, item 1): counters kept by triggers equal a recount
+// from history after the demo's own history, after a randomized stream of redeem and
+// rollback operations through the engine, after two threads redeeming at once, after
+// rows written and deleted with plain SQL; a tampered counter is found by check();
+// rebuild() restores the recount; the reads sum the right buckets.
+
+#include "engine/democampaigns.h"
+#include "engine/engine.h"
+#include "store/statsstore.h"
+#include "store/workspace.h"
+#include "testsupport.h"
+
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <thread>
+
+using namespace PromoDesk;
+using namespace Qt::StringLiterals;
+using Store::StatsStore;
+
+class TestStats : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void demoHistoryAgreesWithRecount();
+    void randomStreamAgreesWithRecount();
+    void racingRedeemersAgreeWithRecount();
+    void plainSqlWritesAreCounted();
+    void checkFindsTamperingAndRebuildRepairs();
+    void readsSumTheRightBuckets();
+
+private:
+    void expectAgreement();
+    Engine::Request randomRequest(QRandomGenerator &random, qint64 now);
+
+    QTemporaryDir m_dir;
+    QString m_path;
+    std::unique_ptr<Store::Connection> m_db;
+    QStringList m_codes;
+    QStringList m_customers;
+    QList<Engine::OrderItem> m_items;
+    qint64 m_now = 0;
+};
+
+void TestStats::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_path = m_dir.filePath(u"stats.promodesk"_s);
+    Store::DemoOptions options;
+    options.size = Store::DemoSize::Small;
+    options.seed = 17;
+    PD_VERIFY_OK(Engine::generateDemoWorkspace(m_path, options));
+    m_db = Tests::openConnection(m_path, Store::Connection::Access::ReadWrite);
+    QVERIFY(m_db);
+    auto codes = Tests::select(*m_db, u"SELECT code FROM codes ORDER BY id LIMIT 400"_s);
+    auto customers = Tests::select(*m_db, u"SELECT source_id FROM customers ORDER BY id LIMIT 500"_s);
+    auto items = Tests::select(*m_db, u"SELECT s.id, p.id, c.name, s.price FROM skus s JOIN products p ON p.id = s.product_id "
+                                      "JOIN categories c ON c.id = p.category_id ORDER BY s.id LIMIT 60"_s);
+    auto latest = Tests::scalar(*m_db, u"SELECT max(created_at) FROM redemptions"_s);
+    PD_VERIFY_OK(codes);
+    PD_VERIFY_OK(customers);
+    PD_VERIFY_OK(items);
+    PD_VERIFY_OK(latest);
+    for (const QVariantList &row : codes.value())
+        m_codes << row.value(0).toString();
+    for (const QVariantList &row : customers.value())
+        m_customers << row.value(0).toString();
+    for (const QVariantList &row : items.value())
+        m_items.append({row[0].toString(), row[1].toString(), row[2].toString(), 1, row[3].toLongLong()});
+    QVERIFY(m_codes.size() > 20 && m_customers.size() > 100 && !m_items.isEmpty());
+    m_now = latest.value().toLongLong();
+}
+
+void TestStats::expectAgreement()
+{
+    auto differences = StatsStore(*m_db).check();
+    PD_VERIFY_OK(differences);
+    QVERIFY2(differences.value().isEmpty(), qPrintable(differences.value().mid(0, 5).join(u"\n"_s)));
+}
+
+Engine::Request TestStats::randomRequest(QRandomGenerator &random, qint64 now)
+{
+    Engine::Request r;
+    r.customer = m_customers[random.bounded(int(m_customers.size()))];
+    r.order.sourceId = u"stats-%1"_s.arg(random.generate64());
+    r.order.channel = random.bounded(2) ? u"web"_s : u"store"_s;
+    for (int line = 0, lines = 1 + random.bounded(4); line < lines; ++line) {
+        Engine::OrderItem item = m_items[random.bounded(int(m_items.size()))];
+        item.quantity = 1 + random.bounded(3);
+        r.order.items.append(item);
+    }
+    r.redeemables = {{Engine::Redeemable::Object::Voucher, m_codes[random.bounded(int(m_codes.size()))], std::nullopt}};
+    r.now = now;
+    return r;
+}
+
+void TestStats::demoHistoryAgreesWithRecount()
+{
+    // The demo's year of history went through the engine with the triggers in place.
+    auto succeeded = Tests::scalar(*m_db, u"SELECT sum(redemptions_succeeded) FROM campaign_stats"_s);
+    auto recount = Tests::scalar(*m_db, u"SELECT count(*) FROM redemptions WHERE object = 'redemption' AND result <> 'FAILURE'"_s);
+    PD_VERIFY_OK(succeeded);
+    PD_VERIFY_OK(recount);
+    QVERIFY(recount.value().toLongLong() > 100);
+    QCOMPARE(succeeded.value().toLongLong(), recount.value().toLongLong());
+    expectAgreement();
+}
+
+void TestStats::randomStreamAgreesWithRecount()
+{
+    QRandomGenerator random(20261126);
+    Engine::CampaignEngine engine(*m_db);
+    int redeemed = 0, failed = 0, rolledBack = 0;
+    QList<qint64> succeeded;
+    for (int op = 0; op < 600; ++op) {
+        const qint64 now = m_now + qint64(op) * 7 * 60 * 1000; // every 7 minutes: many hours
+        if (!succeeded.isEmpty() && random.bounded(4) == 0) {
+            const qint64 id = succeeded.takeAt(random.bounded(int(succeeded.size())));
+            auto undone = engine.rollback(id, u"random stream"_s, now);
+            PD_VERIFY_OK(undone);
+            ++rolledBack;
+            continue;
+        }
+        auto result = engine.redeem(randomRequest(random, now));
+        PD_VERIFY_OK(result);
+        if (result.value().valid) {
+            ++redeemed;
+            for (const Engine::RedeemableResult &r : result.value().applicable)
+                succeeded << r.redemptionId;
+        } else {
+            ++failed;
+        }
+    }
+    QVERIFY2(redeemed > 10 && failed > 10 && rolledBack > 10,
+             qPrintable(u"%1 redeemed, %2 failed, %3 rolled back"_s.arg(redeemed).arg(failed).arg(rolledBack)));
+    expectAgreement();
+}
+
+void TestStats::racingRedeemersAgreeWithRecount()
+{
+    // Two threads, each with its own connection and engine, redeem at the same moments.
+    auto before = Tests::scalar(*m_db, u"SELECT count(*) FROM redemptions"_s);
+    PD_VERIFY_OK(before);
+    std::atomic<int> errors{0};
+    auto redeemer = [this, &errors](quint32 seed) {
+        auto connection = Store::Workspace::openForWriting(m_path);
+        if (!connection) {
+            ++errors;
+            return;
+        }
+        Engine::CampaignEngine engine(*connection.value());
+        QRandomGenerator random(seed);
+        for (int i = 0; i < 150; ++i) {
+            if (!engine.redeem(randomRequest(random, m_now + 10'000'000'000LL + i * 60'000)))
+                ++errors;
+        }
+    };
+    std::thread a(redeemer, 1u), b(redeemer, 2u);
+    a.join();
+    b.join();
+    QCOMPARE(errors.load(), 0);
+    auto after = Tests::scalar(*m_db, u"SELECT count(*) FROM redemptions"_s);
+    PD_VERIFY_OK(after);
+    QVERIFY(after.value().toLongLong() >= before.value().toLongLong() + 300);
+    expectAgreement();
+}
+
+void TestStats::plainSqlWritesAreCounted()
+{
+    // Another program's SQL: a failed attempt, a success, a code created and published, a deletion.
+    PD_VERIFY_OK(Tests::execute(*m_db, u"INSERT INTO redemptions (created_at, campaign_id, result, failure_code, discount_amount) "
+                                       "VALUES (?, NULL, 'FAILURE', 'resource_not_found', 0)"_s,
+                                {m_now + 1}));
+    PD_VERIFY_OK(Tests::execute(*m_db, u"INSERT INTO redemptions (created_at, campaign_id, result, discount_amount, order_amount) "
+                                       "SELECT ?, id, 'SUCCESS', 500, 4000 FROM campaigns ORDER BY id LIMIT 1"_s,
+                                {m_now + 2}));
+    PD_VERIFY_OK(Tests::execute(*m_db, u"INSERT INTO codes (code, campaign_id, created_at) SELECT 'STATS-TEST', id, ? "
+                                       "FROM campaigns ORDER BY id LIMIT 1"_s,
+                                {m_now + 3}));
+    expectAgreement();
+    PD_VERIFY_OK(Tests::execute(*m_db, u"UPDATE codes SET customer_id = 1, published_at = ? WHERE code = 'STATS-TEST'"_s,
+                                {m_now + 7'200'000}));
+    expectAgreement();
+    PD_VERIFY_OK(Tests::execute(*m_db, u"DELETE FROM redemptions WHERE id = (SELECT max(id) FROM redemptions)"_s));
+    PD_VERIFY_OK(Tests::execute(*m_db, u"DELETE FROM codes WHERE code = 'STATS-TEST'"_s));
+    expectAgreement();
+}
+
+void TestStats::checkFindsTamperingAndRebuildRepairs()
+{
+    PD_VERIFY_OK(Tests::execute(*m_db, u"UPDATE campaign_stats SET discount = discount + 1 WHERE (campaign_id, hour) = "
+                                       "(SELECT campaign_id, hour FROM campaign_stats WHERE redemptions_succeeded > 0 LIMIT 1)"_s));
+    PD_VERIFY_OK(Tests::execute(*m_db, u"DELETE FROM failure_stats WHERE (campaign_id, hour, failure_code) = "
+                                       "(SELECT campaign_id, hour, failure_code FROM failure_stats LIMIT 1)"_s));
+    auto differences = StatsStore(*m_db).check();
+    PD_VERIFY_OK(differences);
+    QVERIFY(differences.value().size() >= 3); // the bucket on both sides, the failure count
+    QVERIFY(differences.value().join(u"\n"_s).contains(u"only in the counters"_s));
+    QVERIFY(differences.value().join(u"\n"_s).contains(u"only in the failure recount"_s));
+
+    auto rebuilt = StatsStore(*m_db).rebuild();
+    PD_VERIFY_OK(rebuilt);
+    QVERIFY(rebuilt.value() > 0);
+    expectAgreement();
+}
+
+void TestStats::readsSumTheRightBuckets()
+{
+    StatsStore stats(*m_db);
+    auto campaign = Tests::scalar(*m_db, u"SELECT campaign_id FROM redemptions WHERE result = 'SUCCESS' AND campaign_id IS NOT NULL "
+                                         "GROUP BY campaign_id ORDER BY count(*) DESC LIMIT 1"_s);
+    PD_VERIFY_OK(campaign);
+    const QString id = campaign.value().toString();
+    const qint64 from = m_now - 30LL * 24 * 3600 * 1000;
+    const qint64 to = m_now;
+    Store::StatsQuery query{StatsStore::hourOf(from), StatsStore::hourOf(to), {id}};
+    auto total = stats.total(query);
+    PD_VERIFY_OK(total);
+    // The same hours, recounted from the redemptions by hand.
+    auto recount = Tests::select(*m_db, u"SELECT count(*), ifnull(sum(discount_amount), 0) FROM redemptions WHERE campaign_id = ? "
+                                        "AND object = 'redemption' AND result <> 'FAILURE' AND created_at >= ? AND created_at < ?"_s,
+                                 {id, StatsStore::hourOf(from) * 3'600'000, StatsStore::hourOf(to) * 3'600'000});
+    PD_VERIFY_OK(recount);
+    QCOMPARE(total.value().redemptionsSucceeded, recount.value()[0][0].toLongLong());
+    QCOMPARE(total.value().discount, recount.value()[0][1].toLongLong());
+    QVERIFY(total.value().redemptionsSucceeded > 0);
+
+    auto hourly = stats.hourly(query);
+    PD_VERIFY_OK(hourly);
+    Store::StatsBucket sum;
+    qint64 previous = std::numeric_limits<qint64>::min();
+    for (const Store::StatsBucket &b : hourly.value()) {
+        QVERIFY(b.hour > previous); // oldest first, one per hour
+        QVERIFY(b.hour >= query.fromHour && b.hour < query.toHour);
+        previous = b.hour;
+        sum += b;
+    }
+    QCOMPARE(sum, total.value());
+
+    auto failures = stats.failures(Store::StatsQuery{query.fromHour, query.toHour, {}});
+    PD_VERIFY_OK(failures);
+    auto failed = Tests::select(*m_db, u"SELECT failure_code, count(*) FROM redemptions WHERE result = 'FAILURE' AND created_at >= ? "
+                                       "AND created_at < ? GROUP BY failure_code ORDER BY count(*) DESC, failure_code"_s,
+                                {query.fromHour * 3'600'000, query.toHour * 3'600'000});
+    PD_VERIFY_OK(failed);
+    QCOMPARE(failures.value().size(), failed.value().size());
+    for (int i = 0; i < failed.value().size(); ++i) {
+        QCOMPARE(failures.value()[i].failureCode, failed.value()[i][0].toString());
+        QCOMPARE(failures.value()[i].attempts, failed.value()[i][1].toLongLong());
+    }
+}
+
+QTEST_GUILESS_MAIN(TestStats)
+#include "tst_stats.moc"
