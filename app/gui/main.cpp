@@ -10,6 +10,8 @@
 #include "pages/customerspage.h"
 #include "pages/page.h"
 #include "pages/redemptionspage.h"
+#include "pages/dashboardpage.h"
+#include "widgets/activitypanel.h"
 #include "dialogs/exportdialog.h"
 #include "items/redemptiontablemodel.h"
 #include "widgets/customerprofilepanel.h"
@@ -158,6 +160,13 @@ void screenshotPages(PromoDesk::Ui::MainWindow &window, const QString &dir)
     for (int i = 0; i < pages.size(); ++i) {
         window.showPage(i);
         QApplication::processEvents();
+        if (auto *dashboard = qobject_cast<PromoDesk::Ui::DashboardPage *>(pages[i])) {
+            // The demo's history ends a few weeks ago: show the last 90 days.
+            dashboard->activity()->setPeriod(PromoDesk::Ui::ActivityPanel::Period::Last90Days);
+            waitUntil([dashboard] { return dashboard->activity()->isLoaded() && dashboard->activity()->query().toHour
+                                                - dashboard->activity()->query().fromHour > 30 * 24; });
+            QApplication::processEvents();
+        }
         if (auto *redemptions = qobject_cast<PromoDesk::Ui::RedemptionsPage *>(pages[i])) {
             waitUntil([redemptions] {
                 return !redemptions->model()->isLoading()

@@ -126,6 +126,48 @@ Result<QList<FailureCount>> StatsStore::failures(const StatsQuery &query)
     return counts;
 }
 
+Result<ActivitySnapshot> StatsStore::activity(const StatsQuery &query, std::optional<qint64> tailFromHour)
+{
+    return reading<ActivitySnapshot>(m_connection, [&]() -> Result<ActivitySnapshot> {
+        ActivitySnapshot snapshot;
+        auto version = dataVersion();
+        if (!version)
+            return version.error();
+        snapshot.dataVersion = version.value();
+        StatsQuery tail = query;
+        if (tailFromHour)
+            tail.fromHour = std::max(query.fromHour, *tailFromHour);
+        auto hourly = this->hourly(tail);
+        if (!hourly)
+            return hourly.error();
+        snapshot.hourly = hourly.value();
+        auto perCampaign = byCampaign(query);
+        if (!perCampaign)
+            return perCampaign.error();
+        snapshot.perCampaign = perCampaign.value();
+        auto failures = this->failures(query);
+        if (!failures)
+            return failures.error();
+        snapshot.failures = failures.value();
+        if (!tailFromHour) {
+            auto campaigns = runQuery(m_connection, QStringLiteral("SELECT id, name FROM campaigns ORDER BY name"));
+            if (!campaigns)
+                return campaigns.error();
+            while (campaigns.value().next())
+                snapshot.campaigns.append({campaigns.value().value(0).toString(), campaigns.value().value(1).toString()});
+        }
+        return snapshot;
+    });
+}
+
+Result<qint64> StatsStore::dataVersion()
+{
+    auto q = runQuery(m_connection, QStringLiteral("PRAGMA data_version"));
+    if (!q)
+        return q.error();
+    return q.value().next() ? q.value().value(0).toLongLong() : 0;
+}
+
 Result<qint64> StatsStore::rebuild()
 {
     return writing<qint64>(m_connection, [this]() -> Result<qint64> {

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 // Campaign statistics (Voucherify's campaign summary fields) per campaign and UTC hour,
 // kept by triggers in the writer's own transaction (schema 7), so a dashboard reads
 // O(buckets) and never scans the redemptions table. docs/dashboard.md.
@@ -47,6 +49,16 @@ struct StatsQuery
     QStringList campaignIds;
 };
 
+// What the dashboard's campaign activity shows for a query, from one read snapshot.
+struct ActivitySnapshot
+{
+    QList<StatsBucket> hourly;      // summed over the query's campaigns, oldest first
+    QList<StatsBucket> perCampaign; // summed over the hours
+    QList<FailureCount> failures;
+    QList<std::pair<QString, QString>> campaigns; // id, name of every campaign, by name (full loads only)
+    qint64 dataVersion = 0;         // SQLite's data_version on the reading connection
+};
+
 class StatsStore
 {
 public:
@@ -62,6 +74,12 @@ public:
     Result<StatsBucket> total(const StatsQuery &query);
     // Failed attempts by failure key, most first.
     Result<QList<FailureCount>> failures(const StatsQuery &query);
+
+    // hourly() (from `tailFromHour` on, when given), byCampaign() and failures() together.
+    Result<ActivitySnapshot> activity(const StatsQuery &query, std::optional<qint64> tailFromHour = {});
+    // SQLite's PRAGMA data_version: changes when another connection (of any process)
+    // commits to the file. Cheap; no table is read.
+    Result<qint64> dataVersion();
 
     // Throws the counters away and recounts them from the redemptions and codes, in one
     // transaction (or the caller's). Returns the buckets written.

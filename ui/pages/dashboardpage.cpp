@@ -1,6 +1,7 @@
 #include "dashboardpage.h"
 
 #include "common/money.h"
+#include "widgets/activitypanel.h"
 #include "widgets/emptystate.h"
 #include "widgets/kpitile.h"
 
@@ -8,6 +9,7 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QScrollArea>
 #include <QTimeZone>
 #include <QVBoxLayout>
 
@@ -32,7 +34,7 @@ DashboardPage::DashboardPage(QWidget *parent)
       m_members(new KpiTile(tr("Members"), this)), m_orders(new KpiTile(tr("Orders"), this)),
       m_revenue(new KpiTile(tr("Revenue (all orders)"), this)), m_averageOrder(new KpiTile(tr("Average order value"), this)),
       m_products(new KpiTile(tr("Products"), this)), m_campaigns(new KpiTile(tr("Campaigns (active / all)"), this)),
-      m_redemptions(new KpiTile(tr("Redemptions"), this)), m_charts(new EmptyState(this))
+      m_redemptions(new KpiTile(tr("Redemptions"), this)), m_charts(new EmptyState(this)), m_activity(new ActivityPanel(this))
 {
     setObjectName(QStringLiteral("dashboardPage"));
     QFont headingFont = m_heading->font();
@@ -44,19 +46,40 @@ DashboardPage::DashboardPage(QWidget *parent)
     tiles->setSpacing(12);
     const QList<KpiTile *> all{m_members, m_orders, m_revenue, m_averageOrder, m_products, m_campaigns, m_redemptions};
     for (int i = 0; i < all.size(); ++i)
-        tiles->addWidget(all[i], i / 4, i % 4);
+        tiles->addWidget(all[i], 0, i);
+    for (KpiTile *tile : all)
+        tile->setMinimumWidth(120);
 
     m_charts->setHeading(tr("No campaign activity to chart yet"));
     m_charts->setText(tr("Redemption charts, budgets and alerts appear here once campaigns are running. "
                          "This workspace has no redemptions yet."));
 
-    auto *layout = new QVBoxLayout(this);
+    // Everything scrolls together when the window is small; nothing is clipped.
+    auto *content = new QWidget;
+    auto *layout = new QVBoxLayout(content);
     layout->setContentsMargins(24, 20, 24, 20);
     layout->addWidget(m_heading);
     layout->addWidget(m_period);
-    layout->addSpacing(12);
+    layout->addSpacing(8);
     layout->addLayout(tiles);
+    layout->addSpacing(16);
+    layout->addWidget(m_activity, 1);
     layout->addWidget(m_charts, 1);
+    content->setMinimumHeight(720);
+    // Activity from another process on a workspace that had none: the charts appear.
+    connect(m_activity, &ActivityPanel::updated, this, [this] {
+        if (m_workspace && m_activity->isHidden() && m_activity->totals() != Store::StatsBucket{}) {
+            m_charts->setVisible(false);
+            m_activity->setVisible(true);
+        }
+    });
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
     setWorkspace(std::nullopt);
 }
 
@@ -65,8 +88,11 @@ void DashboardPage::setWorkspace(const std::optional<Store::WorkspaceInfo> &work
     m_workspace = workspace;
     m_heading->setText(workspace ? workspace->name : tr("No workspace open"));
     m_period->setText(workspace ? tr("Loading figures…") : QString());
-    for (KpiTile *tile : findChildren<KpiTile *>())
+    for (KpiTile *tile : {m_members, m_orders, m_revenue, m_averageOrder, m_products, m_campaigns, m_redemptions})
         tile->setValue(QStringLiteral("—"));
+    m_activity->setWorkspace(workspace ? workspace->path : QString(), workspace ? workspace->currency : QString());
+    m_activity->setVisible(false);
+    m_charts->setVisible(false);
 }
 
 void DashboardPage::setOverview(const Result<Store::WorkspaceOverview> &result)
@@ -88,6 +114,7 @@ void DashboardPage::setOverview(const Result<Store::WorkspaceOverview> &result)
     m_redemptions->setValue(number(o.redemptions));
     m_period->setText(o.lastOrderAt ? tr("Last order on %1 (UTC)").arg(dateText(*o.lastOrderAt)) : tr("No orders yet"));
     m_charts->setVisible(o.redemptions == 0);
+    m_activity->setVisible(o.redemptions > 0);
 }
 
 } // namespace PromoDesk::Ui

@@ -9,12 +9,13 @@ class QLabel;
 
 namespace PromoDesk::Ui {
 
+class ActivityPanel;
 class EmptyState;
 class KpiTile;
 
-// The workspace at a glance. Campaign statistics and live charts come with the
-// stats store; until campaigns run, the page shows the workspace's real totals and
-// says plainly that there is nothing to chart yet.
+// The workspace at a glance: its totals, then the campaign activity (KPI tiles and
+// live charts over the campaign statistics, ActivityPanel). Until campaigns run, the
+// page says plainly that there is nothing to chart yet.
 class DashboardPage : public Page
 {
     Q_OBJECT
@@ -25,6 +26,7 @@ public:
     QString title() const override { return tr("Dashboard"); }
     void setWorkspace(const std::optional<Store::WorkspaceInfo> &workspace) override;
     void setOverview(const Result<Store::WorkspaceOverview> &overview);
+    ActivityPanel *activity() const { return m_activity; }
 
 private:
     std::optional<Store::WorkspaceInfo> m_workspace;
@@ -38,6 +40,7 @@ private:
     KpiTile *m_campaigns;
     KpiTile *m_redemptions;
     EmptyState *m_charts;
+    ActivityPanel *m_activity;
 };
 
 } // namespace PromoDesk::Ui

@@ -1,0 +1,35 @@
+#include "statsloader.h"
+
+namespace PromoDesk::Items {
+
+using namespace PromoDesk::Store;
+
+Result<ActivitySnapshot> StatsLoader::load(quint64 generation, const StatsQuery &query)
+{
+    if (isStale(generation))
+        return superseded();
+    if (Status s = ensureOpen(); !s)
+        return s.error();
+    return StatsStore(connection()).activity(query);
+}
+
+Result<std::optional<ActivitySnapshot>> StatsLoader::poll(quint64 generation, const StatsQuery &query, qint64 tailFromHour,
+                                                          qint64 seenVersion)
+{
+    if (isStale(generation))
+        return superseded();
+    if (Status s = ensureOpen(); !s)
+        return s.error();
+    StatsStore stats(connection());
+    auto version = stats.dataVersion();
+    if (!version)
+        return version.error();
+    if (version.value() == seenVersion)
+        return std::optional<ActivitySnapshot>();
+    auto tail = stats.activity(query, tailFromHour);
+    if (!tail)
+        return tail.error();
+    return std::optional<ActivitySnapshot>(tail.value());
+}
+
+} // namespace PromoDesk::Items

@@ -1,0 +1,147 @@
+// The dashboard's campaign activity (issue 8): its tiles and series equal the stats
+// store's sums for the period; redemptions written by another process (promodesk-cli
+// redeem) appear within seconds as an update in place — no reload; a campaign filter
+// narrows the figures.
+
+#include "store/statsstore.h"
+#include "engine/democampaigns.h"
+#include "widgets/activitypanel.h"
+#include "widgets/kpitile.h"
+#include "testsupport.h"
+
+#include <QComboBox>
+#include <QLineSeries>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace PromoDesk;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int Timeout = 20000;
+
+qreal sumY(const QLineSeries *series)
+{
+    qreal sum = 0;
+    for (const QPointF &p : series->points())
+        sum += p.y();
+    return sum;
+}
+
+} // namespace
+
+class TestDashboard : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void figuresEqualTheStatsStore();
+    void anotherProcessShowsUpLive();
+    void campaignFilterNarrows();
+
+private:
+    Store::StatsBucket storeTotal(const Store::StatsQuery &query);
+    bool redeemElsewhere(const QString &code);
+
+    QTemporaryDir m_dir;
+    QString m_path;
+    std::unique_ptr<Store::Connection> m_db;
+};
+
+void TestDashboard::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_path = m_dir.filePath(u"dashboard.promodesk"_s);
+    Store::DemoOptions options;
+    options.size = Store::DemoSize::Small;
+    options.seed = 5;
+    PD_VERIFY_OK(Engine::generateDemoWorkspace(m_path, options));
+    m_db = Tests::openConnection(m_path);
+    QVERIFY(m_db);
+}
+
+Store::StatsBucket TestDashboard::storeTotal(const Store::StatsQuery &query)
+{
+    auto total = Store::StatsStore(*m_db).total(query);
+    return total ? total.value() : Store::StatsBucket{};
+}
+
+bool TestDashboard::redeemElsewhere(const QString &code)
+{
+    QProcess cli;
+    cli.start(QStringLiteral(PROMODESK_CLI_PATH), {u"redeem"_s, u"--workspace"_s, m_path});
+    if (!cli.waitForStarted())
+        return false;
+    cli.write(uR"({"customer": {"id": "cust_1"}, "order": {"source_id": "elsewhere-%1", "items": []},
+                   "redeemables": [{"object": "voucher", "id": "%2"}]})"_s.arg(QDateTime::currentMSecsSinceEpoch()).arg(code).toUtf8());
+    cli.closeWriteChannel();
+    // Exit 1 means "not redeemed": the failed attempt is recorded all the same.
+    return cli.waitForFinished(Timeout) && cli.exitStatus() == QProcess::NormalExit && cli.exitCode() <= 1;
+}
+
+void TestDashboard::figuresEqualTheStatsStore()
+{
+    Ui::ActivityPanel panel;
+    QSignalSpy loaded(&panel, &Ui::ActivityPanel::loaded);
+    panel.setWorkspace(m_path, u"EUR"_s);
+    QVERIFY(loaded.wait(Timeout));
+    panel.setPeriod(Ui::ActivityPanel::Period::Last365Days);
+    QVERIFY(loaded.wait(Timeout));
+    const Store::StatsBucket expected = storeTotal(panel.query());
+    QVERIFY(expected.redemptionsSucceeded > 0);
+    QCOMPARE(panel.totals(), expected);
+    QCOMPARE(qint64(sumY(panel.succeededSeries())), expected.redemptionsSucceeded);
+    QCOMPARE(qint64(sumY(panel.failedSeries())), expected.redemptionsFailed);
+    QCOMPARE(panel.redemptionsTile()->value(), QLocale().toString(expected.redemptionsSucceeded));
+    // A year in days: one point per day.
+    QCOMPARE(panel.succeededSeries()->count(), 365);
+}
+
+void TestDashboard::anotherProcessShowsUpLive()
+{
+    Ui::ActivityPanel panel;
+    QSignalSpy loaded(&panel, &Ui::ActivityPanel::loaded);
+    QSignalSpy updated(&panel, &Ui::ActivityPanel::updated);
+    panel.setWorkspace(m_path, u"EUR"_s);
+    panel.setPeriod(Ui::ActivityPanel::Period::Today);
+    QVERIFY(QTest::qWaitFor([&] { return panel.isLoaded() && panel.query().toHour - panel.query().fromHour <= 24; }, Timeout));
+    const int loads = int(loaded.count());
+    const Store::StatsBucket before = panel.totals();
+    const qreal lastPointBefore = panel.failedSeries()->points().constLast().y();
+
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(redeemElsewhere(u"NO-SUCH-CODE-%1"_s.arg(i)));
+    QVERIFY(QTest::qWaitFor([&] { return panel.totals().redemptionsFailed == before.redemptionsFailed + 3; }, Timeout));
+    QVERIFY(updated.count() >= 1);
+    QCOMPARE(loaded.count(), loads); // updated in place, not reloaded
+    QCOMPARE(panel.failedSeries()->points().constLast().y(), lastPointBefore + 3);
+    QCOMPARE(panel.totals(), storeTotal(panel.query()));
+}
+
+void TestDashboard::campaignFilterNarrows()
+{
+    Ui::ActivityPanel panel;
+    QSignalSpy loaded(&panel, &Ui::ActivityPanel::loaded);
+    panel.setWorkspace(m_path, u"EUR"_s);
+    QVERIFY(loaded.wait(Timeout));
+    panel.setPeriod(Ui::ActivityPanel::Period::Last365Days);
+    QVERIFY(loaded.wait(Timeout));
+    const Store::StatsBucket all = panel.totals();
+    auto busiest = Tests::scalar(*m_db, u"SELECT campaign_id FROM campaign_stats GROUP BY campaign_id "
+                                        "ORDER BY sum(redemptions_succeeded) DESC LIMIT 1"_s);
+    PD_VERIFY_OK(busiest);
+    QVERIFY(panel.campaignBox()->findData(busiest.value().toString()) > 0);
+    panel.setCampaign(busiest.value().toString());
+    QVERIFY(loaded.wait(Timeout));
+    QCOMPARE(panel.query().campaignIds, QStringList{busiest.value().toString()});
+    const Store::StatsBucket one = panel.totals();
+    QCOMPARE(one, storeTotal(panel.query()));
+    QVERIFY(one.redemptionsSucceeded > 0 && one.redemptionsSucceeded < all.redemptionsSucceeded);
+}
+
+QTEST_MAIN(TestDashboard)
+#include "tst_dashboard.moc"

@@ -1,0 +1,425 @@
+#include "activitypanel.h"
+
+#include "common/money.h"
+#include "items/statsloader.h"
+#include "widgets/kpitile.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHorizontalBarSeries>
+#include <QLabel>
+#include <QLineSeries>
+#include <QLocale>
+#include <QThread>
+#include <QTimer>
+#include <QTimeZone>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <algorithm>
+
+namespace PromoDesk::Ui {
+
+using Store::StatsBucket;
+using Store::StatsStore;
+
+namespace {
+
+constexpr qint64 HourMs = 3'600'000;
+constexpr int TopBars = 8;
+
+QChartView *chartView(const QString &title, QWidget *parent)
+{
+    auto *chart = new QChart;
+    chart->setTitle(title);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    auto *view = new QChartView(chart, parent);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumHeight(240);
+    return view;
+}
+
+// Replaces a chart's bars: one set over the given labels and values (most first, drawn top down).
+void setBars(QChartView *view, const QString &setName, const QStringList &labels, const QList<qreal> &values)
+{
+    QChart *chart = view->chart();
+    chart->removeAllSeries();
+    for (QAbstractAxis *axis : chart->axes())
+        chart->removeAxis(axis), delete axis;
+    auto *set = new QBarSet(setName);
+    QStringList categories;
+    // Horizontal bars grow upwards: add the smallest first so the largest is on top.
+    for (qsizetype i = labels.size() - 1; i >= 0; --i) {
+        *set << values[i];
+        categories << labels[i];
+    }
+    auto *series = new QHorizontalBarSeries;
+    series->append(set);
+    series->setLabelsVisible(true);
+    series->setLabelsPosition(QAbstractBarSeries::LabelsInsideEnd);
+    chart->addSeries(series);
+    auto *y = new QBarCategoryAxis;
+    y->append(categories);
+    y->setTruncateLabels(false);
+    chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(y);
+    auto *x = new QValueAxis;
+    x->setLabelFormat(QStringLiteral("%.0f"));
+    chart->addAxis(x, Qt::AlignBottom);
+    series->attachAxis(x);
+    x->setRange(0, std::max<qreal>(1, values.isEmpty() ? 1 : *std::max_element(values.begin(), values.end())));
+    x->applyNiceNumbers();
+    chart->legend()->setVisible(false);
+}
+
+} // namespace
+
+ActivityPanel::ActivityPanel(QWidget *parent)
+    : QWidget(parent), m_period(new QComboBox(this)), m_campaign(new QComboBox(this)), m_status(new QLabel(this)),
+      m_redemptions(new KpiTile(tr("Redemptions"), this)), m_successRate(new KpiTile(tr("Success rate"), this)),
+      m_discount(new KpiTile(tr("Discount given"), this)), m_revenue(new KpiTile(tr("Revenue influenced"), this)),
+      m_rollbacks(new KpiTile(tr("Rollbacks"), this)), m_codes(new KpiTile(tr("Codes published"), this)),
+      m_pollTimer(new QTimer(this)), m_generation(std::make_shared<std::atomic<quint64>>(0))
+{
+    setObjectName(QStringLiteral("activityPanel"));
+    m_period->setObjectName(QStringLiteral("activityPeriod"));
+    m_period->addItem(tr("Today (UTC)"), int(Period::Today));
+    m_period->addItem(tr("Last 7 days"), int(Period::Last7Days));
+    m_period->addItem(tr("Last 30 days"), int(Period::Last30Days));
+    m_period->addItem(tr("Last 90 days"), int(Period::Last90Days));
+    m_period->addItem(tr("Last 365 days"), int(Period::Last365Days));
+    m_period->setCurrentIndex(2);
+    m_campaign->setObjectName(QStringLiteral("activityCampaign"));
+    m_campaign->addItem(tr("All campaigns"), QString());
+    m_campaign->setMinimumContentsLength(24);
+    m_campaign->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_status->setObjectName(QStringLiteral("activityStatus"));
+
+    auto *heading = new QLabel(tr("Campaign activity"), this);
+    QFont headingFont = heading->font();
+    headingFont.setPointSizeF(headingFont.pointSizeF() * 1.2);
+    headingFont.setBold(true);
+    heading->setFont(headingFont);
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(heading);
+    controls->addSpacing(16);
+    controls->addWidget(m_period);
+    controls->addWidget(m_campaign);
+    controls->addSpacing(12);
+    controls->addWidget(m_status, 1);
+
+    auto *tiles = new QHBoxLayout;
+    tiles->setSpacing(12);
+    for (KpiTile *tile : {m_redemptions, m_successRate, m_discount, m_revenue, m_rollbacks, m_codes})
+        tiles->addWidget(tile);
+
+    m_timeChart = chartView(tr("Redemptions over time (UTC)"), this);
+    m_succeeded = new QLineSeries;
+    m_succeeded->setName(tr("Succeeded"));
+    m_succeeded->setColor(QColor(0x1b, 0x7f, 0x3b));
+    m_failed = new QLineSeries;
+    m_failed->setName(tr("Failed"));
+    m_failed->setColor(QColor(0xb3, 0x26, 0x1e));
+    QChart *chart = m_timeChart->chart();
+    chart->addSeries(m_succeeded);
+    chart->addSeries(m_failed);
+    m_timeAxis = new QDateTimeAxis;
+    m_timeAxis->setFormat(QStringLiteral("MMM d"));
+    m_countAxis = new QValueAxis;
+    m_countAxis->setLabelFormat(QStringLiteral("%.0f"));
+    chart->addAxis(m_timeAxis, Qt::AlignBottom);
+    chart->addAxis(m_countAxis, Qt::AlignLeft);
+    for (QLineSeries *series : {m_succeeded, m_failed}) {
+        series->attachAxis(m_timeAxis);
+        series->attachAxis(m_countAxis);
+    }
+    m_failureChart = chartView(tr("Failure reasons"), this);
+    m_campaignChart = chartView(tr("Top campaigns by discount"), this);
+
+    auto *charts = new QGridLayout;
+    charts->addWidget(m_timeChart, 0, 0, 1, 2);
+    charts->addWidget(m_failureChart, 1, 0);
+    charts->addWidget(m_campaignChart, 1, 1);
+    charts->setRowStretch(0, 3);
+    charts->setRowStretch(1, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(controls);
+    layout->addLayout(tiles);
+    layout->addLayout(charts, 1);
+
+    connect(m_period, &QComboBox::currentIndexChanged, this, &ActivityPanel::reload);
+    connect(m_campaign, &QComboBox::currentIndexChanged, this, &ActivityPanel::reload);
+    m_pollTimer->setInterval(PollMs);
+    connect(m_pollTimer, &QTimer::timeout, this, &ActivityPanel::poll);
+}
+
+ActivityPanel::~ActivityPanel()
+{
+    stopThread();
+}
+
+void ActivityPanel::stopThread()
+{
+    m_pollTimer->stop();
+    if (!m_thread)
+        return;
+    m_generation->fetch_add(1);
+    m_loader->interrupt();
+    m_thread->quit();
+    m_thread->wait();
+    delete m_thread;
+    m_thread = nullptr;
+    m_loader = nullptr;
+}
+
+void ActivityPanel::setWorkspace(const QString &path, const QString &currency)
+{
+    stopThread();
+    m_path = path;
+    m_currency = currency;
+    m_loaded = false;
+    if (path.isEmpty())
+        return;
+    m_thread = new QThread;
+    m_thread->setObjectName(QStringLiteral("stats-loader"));
+    m_loader = new Items::StatsLoader(path, m_generation);
+    m_loader->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_loader, &QObject::deleteLater);
+    m_thread->start();
+    reload();
+    m_pollTimer->start();
+}
+
+void ActivityPanel::setPeriod(Period period)
+{
+    m_period->setCurrentIndex(std::max(0, m_period->findData(int(period))));
+}
+
+void ActivityPanel::setCampaign(const QString &campaignId)
+{
+    m_campaign->setCurrentIndex(std::max(0, m_campaign->findData(campaignId)));
+}
+
+qint64 ActivityPanel::bucketMs() const
+{
+    return m_query.toHour - m_query.fromHour <= 7 * 24 ? HourMs : 24 * HourMs;
+}
+
+qint64 ActivityPanel::bucketStart(qint64 hour) const
+{
+    const qint64 ms = hour * HourMs;
+    return ms - ms % bucketMs();
+}
+
+void ActivityPanel::reload()
+{
+    if (!m_loader)
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 nowHour = StatsStore::hourOf(now);
+    const qint64 today = nowHour - nowHour % 24;
+    int days = 30;
+    switch (Period(m_period->currentData().toInt())) {
+    case Period::Today: days = 1; break;
+    case Period::Last7Days: days = 7; break;
+    case Period::Last30Days: days = 30; break;
+    case Period::Last90Days: days = 90; break;
+    case Period::Last365Days: days = 365; break;
+    }
+    m_query.fromHour = today - qint64(days - 1) * 24;
+    m_query.toHour = nowHour + 1;
+    const QString campaign = m_campaign->currentData().toString();
+    m_query.campaignIds = campaign.isEmpty() ? QStringList() : QStringList{campaign};
+    m_status->setText(tr("Loading…"));
+    m_loaded = false;
+    const quint64 generation = m_generation->fetch_add(1) + 1;
+    const Store::StatsQuery query = m_query;
+    Items::runInLoader(
+        m_loader, this, [generation, query](Items::StatsLoader *loader) { return loader->load(generation, query); },
+        [this, generation](const Result<Store::ActivitySnapshot> &result) { apply(generation, result); });
+}
+
+void ActivityPanel::apply(quint64 generation, const Result<Store::ActivitySnapshot> &result)
+{
+    if (generation != m_generation->load())
+        return;
+    if (!result) {
+        m_status->setText(tr("Could not read the statistics: %1").arg(result.error().toString()));
+        return;
+    }
+    const Store::ActivitySnapshot &s = result.value();
+    m_version = s.dataVersion;
+    m_hourly.clear();
+    for (const StatsBucket &b : s.hourly)
+        m_hourly.insert(b.hour, b);
+    m_perCampaign = s.perCampaign;
+    m_failures = s.failures;
+    // The campaign list, keeping the choice.
+    m_names.clear();
+    const QString chosen = m_campaign->currentData().toString();
+    {
+        const QSignalBlocker blocker(m_campaign);
+        m_campaign->clear();
+        m_campaign->addItem(tr("All campaigns"), QString());
+        for (const auto &[id, name] : s.campaigns) {
+            m_names.insert(id, name);
+            m_campaign->addItem(name, id);
+        }
+        m_campaign->setCurrentIndex(std::max(0, m_campaign->findData(chosen)));
+    }
+    // The series: one point per bucket of the period, zeros included.
+    QList<QPointF> succeeded, failed;
+    const qint64 step = bucketMs();
+    QMap<qint64, std::pair<qint64, qint64>> perBucket;
+    for (const StatsBucket &b : s.hourly) {
+        auto &[ok, ko] = perBucket[bucketStart(b.hour)];
+        ok += b.redemptionsSucceeded;
+        ko += b.redemptionsFailed;
+    }
+    for (qint64 at = bucketStart(m_query.fromHour); at < m_query.toHour * HourMs; at += step) {
+        const auto counts = perBucket.value(at);
+        succeeded << QPointF(qreal(at), qreal(counts.first));
+        failed << QPointF(qreal(at), qreal(counts.second));
+    }
+    m_succeeded->replace(succeeded);
+    m_failed->replace(failed);
+    m_timeAxis->setFormat(step == HourMs ? QStringLiteral("MMM d HH:mm") : QStringLiteral("MMM d"));
+    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(bucketStart(m_query.fromHour), QTimeZone::utc()),
+                         QDateTime::fromMSecsSinceEpoch(std::max(bucketStart(m_query.toHour - 1), bucketStart(m_query.fromHour) + step),
+                                                        QTimeZone::utc()));
+    qreal top = 1;
+    for (const QPointF &p : succeeded + failed)
+        top = std::max(top, p.y());
+    m_countAxis->setRange(0, top * 1.1);
+    m_countAxis->applyNiceNumbers();
+    m_updates = 0;
+    m_loaded = true;
+    updateTiles();
+    updateBars();
+    m_status->setText(tr("Live: updates as redemptions happen, from any process"));
+    emit loaded();
+}
+
+void ActivityPanel::poll()
+{
+    if (!m_loader || !m_loaded || m_polling)
+        return;
+    m_polling = true;
+    // The period follows the clock; the newest known hour and after are read again.
+    m_query.toHour = StatsStore::hourOf(QDateTime::currentMSecsSinceEpoch()) + 1;
+    const qint64 tail = m_hourly.isEmpty() ? m_query.toHour - 1 : std::max(m_hourly.lastKey(), m_query.toHour - 1);
+    const quint64 generation = m_generation->load();
+    const Store::StatsQuery query = m_query;
+    const qint64 seen = m_version;
+    Items::runInLoader(
+        m_loader, this,
+        [generation, query, tail, seen](Items::StatsLoader *loader) { return loader->poll(generation, query, tail, seen); },
+        [this, generation](const Result<std::optional<Store::ActivitySnapshot>> &result) {
+            m_polling = false;
+            applyTail(generation, result);
+        });
+}
+
+void ActivityPanel::applyTail(quint64 generation, const Result<std::optional<Store::ActivitySnapshot>> &result)
+{
+    if (generation != m_generation->load() || !result || !result.value())
+        return;
+    const Store::ActivitySnapshot &s = *result.value();
+    m_version = s.dataVersion;
+    QSet<qint64> buckets;
+    for (const StatsBucket &b : s.hourly) {
+        m_hourly.insert(b.hour, b);
+        buckets.insert(bucketStart(b.hour));
+    }
+    m_perCampaign = s.perCampaign;
+    m_failures = s.failures;
+    QList<qint64> sorted(buckets.begin(), buckets.end());
+    std::sort(sorted.begin(), sorted.end());
+    for (qint64 at : sorted)
+        setPoint(at);
+    ++m_updates;
+    updateTiles();
+    updateBars();
+    emit updated();
+}
+
+// Sets the point of one bucket (the last one, or a new one appended) from the hours in memory.
+void ActivityPanel::setPoint(qint64 at)
+{
+    qint64 ok = 0, ko = 0;
+    for (auto it = m_hourly.lowerBound(at / HourMs); it != m_hourly.end() && it.key() * HourMs < at + bucketMs(); ++it) {
+        ok += it->redemptionsSucceeded;
+        ko += it->redemptionsFailed;
+    }
+    for (auto [series, value] : {std::pair{m_succeeded, ok}, std::pair{m_failed, ko}}) {
+        const int count = series->count();
+        int index = count - 1;
+        while (index >= 0 && series->at(index).x() > qreal(at))
+            --index;
+        if (index >= 0 && series->at(index).x() == qreal(at))
+            series->replace(index, QPointF(qreal(at), qreal(value)));
+        else
+            series->append(QPointF(qreal(at), qreal(value)));
+        if (qreal(value) > m_countAxis->max())
+            m_countAxis->setMax(qreal(value) * 1.1);
+    }
+    if (QDateTime::fromMSecsSinceEpoch(at, QTimeZone::utc()) > m_timeAxis->max())
+        m_timeAxis->setMax(QDateTime::fromMSecsSinceEpoch(at, QTimeZone::utc()));
+}
+
+void ActivityPanel::updateTiles()
+{
+    m_totals = {};
+    for (const StatsBucket &b : std::as_const(m_hourly))
+        m_totals += b;
+    const QLocale locale;
+    const StatsBucket &t = m_totals;
+    m_redemptions->setValue(locale.toString(t.redemptionsSucceeded), tr("%1 failed").arg(locale.toString(t.redemptionsFailed)));
+    const qint64 attempts = t.redemptionsSucceeded + t.redemptionsFailed;
+    m_successRate->setValue(attempts ? locale.toString(100.0 * double(t.redemptionsSucceeded) / double(attempts), 'f', 1) + QLatin1Char('%')
+                                     : QStringLiteral("—"),
+                            tr("of %1 attempts").arg(locale.toString(attempts)));
+    m_discount->setValue(formatMoney(t.netDiscount(), m_currency),
+                         t.rolledBackDiscount ? tr("%1 rolled back").arg(formatMoney(t.rolledBackDiscount, m_currency)) : QString());
+    m_revenue->setValue(formatMoney(t.orderAmount, m_currency), tr("orders that redeemed"));
+    m_rollbacks->setValue(locale.toString(t.rollbacks), tr("redemptions undone"));
+    m_codes->setValue(locale.toString(t.codesPublished), tr("%1 created").arg(locale.toString(t.codesCreated)));
+}
+
+void ActivityPanel::updateBars()
+{
+    QStringList labels;
+    QList<qreal> values;
+    for (const Store::FailureCount &f : m_failures.mid(0, TopBars)) {
+        labels << (f.failureCode.isEmpty() ? tr("(no key)") : f.failureCode);
+        values << qreal(f.attempts);
+    }
+    setBars(m_failureChart, tr("Failed attempts"), labels, values);
+    QList<StatsBucket> campaigns = m_perCampaign;
+    std::sort(campaigns.begin(), campaigns.end(),
+              [](const StatsBucket &a, const StatsBucket &b) { return a.netDiscount() > b.netDiscount(); });
+    labels.clear();
+    values.clear();
+    for (const StatsBucket &b : campaigns.mid(0, TopBars)) {
+        if (b.netDiscount() <= 0)
+            continue;
+        QString name = m_names.value(b.campaignId, b.campaignId);
+        if (name.size() > 28)
+            name = name.left(27) + QChar(0x2026);
+        labels << name;
+        values << qreal(b.netDiscount()) / 100.0;
+    }
+    setBars(m_campaignChart, tr("Discount (%1)").arg(m_currency), labels, values);
+}
+
+} // namespace PromoDesk::Ui

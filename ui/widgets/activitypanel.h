@@ -1,0 +1,115 @@
+#pragma once
+
+#include "store/statsstore.h"
+
+#include <QHash>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+
+class QBarSet;
+class QChartView;
+class QComboBox;
+class QDateTimeAxis;
+class QHorizontalBarSeries;
+class QLabel;
+class QLineSeries;
+class QThread;
+class QTimer;
+class QValueAxis;
+class QBarCategoryAxis;
+
+namespace PromoDesk::Items {
+class StatsLoader;
+}
+
+namespace PromoDesk::Ui {
+
+class KpiTile;
+
+// The dashboard's campaign activity: a period and a campaign filter, KPI tiles and
+// charts over the campaign statistics (counters per campaign and hour, never a scan of
+// the redemptions). Live: twice a second it asks whether any process committed to the
+// workspace (one PRAGMA); if so it reads only the newest hours and updates the tiles and
+// the last points of the series in place.
+class ActivityPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum class Period { Today, Last7Days, Last30Days, Last90Days, Last365Days };
+    static constexpr int PollMs = 500;
+
+    explicit ActivityPanel(QWidget *parent = nullptr);
+    ~ActivityPanel() override;
+
+    void setWorkspace(const QString &path, const QString &currency);
+    void setPeriod(Period period);
+    void setCampaign(const QString &campaignId); // empty: all campaigns
+
+    // What is on screen, for tests.
+    Store::StatsBucket totals() const { return m_totals; }
+    Store::StatsQuery query() const { return m_query; }
+    bool isLoaded() const { return m_loaded; }
+    qint64 updates() const { return m_updates; } // live updates applied since the last load
+    QComboBox *periodBox() const { return m_period; }
+    QComboBox *campaignBox() const { return m_campaign; }
+    KpiTile *redemptionsTile() const { return m_redemptions; }
+    KpiTile *discountTile() const { return m_discount; }
+    QLineSeries *succeededSeries() const { return m_succeeded; }
+    QLineSeries *failedSeries() const { return m_failed; }
+
+signals:
+    void loaded();
+    void updated();
+
+private:
+    void reload();
+    void poll();
+    void apply(quint64 generation, const Result<Store::ActivitySnapshot> &result);
+    void applyTail(quint64 generation, const Result<std::optional<Store::ActivitySnapshot>> &result);
+    void updateTiles();
+    void updateBars();
+    void setPoint(qint64 bucketStartMs);
+    qint64 bucketMs() const;
+    qint64 bucketStart(qint64 hour) const;
+    void stopThread();
+
+    QString m_path;
+    QString m_currency;
+    Store::StatsQuery m_query;
+    QMap<qint64, Store::StatsBucket> m_hourly; // hour -> bucket
+    QList<Store::StatsBucket> m_perCampaign;
+    QList<Store::FailureCount> m_failures;
+    QHash<QString, QString> m_names;
+    Store::StatsBucket m_totals;
+    qint64 m_version = 0;
+    bool m_loaded = false;
+    bool m_polling = false;
+    qint64 m_updates = 0;
+
+    QComboBox *m_period;
+    QComboBox *m_campaign;
+    QLabel *m_status;
+    KpiTile *m_redemptions;
+    KpiTile *m_successRate;
+    KpiTile *m_discount;
+    KpiTile *m_revenue;
+    KpiTile *m_rollbacks;
+    KpiTile *m_codes;
+    QChartView *m_timeChart;
+    QLineSeries *m_succeeded;
+    QLineSeries *m_failed;
+    QDateTimeAxis *m_timeAxis;
+    QValueAxis *m_countAxis;
+    QChartView *m_failureChart;
+    QChartView *m_campaignChart;
+    QTimer *m_pollTimer;
+
+    std::shared_ptr<std::atomic<quint64>> m_generation;
+    QThread *m_thread = nullptr;
+    Items::StatsLoader *m_loader = nullptr;
+};
+
+} // namespace PromoDesk::Ui
