@@ -10,7 +10,9 @@
 #include "store/workspace.h"
 #include "testsupport.h"
 
+#include <QProcess>
 #include <QRandomGenerator>
+#include <QThread>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -30,6 +32,7 @@ private slots:
     void randomStreamAgreesWithRecount();
     void racingRedeemersAgreeWithRecount();
     void plainSqlWritesAreCounted();
+    void killedRedeemersLeaveAgreement();
     void checkFindsTamperingAndRebuildRepairs();
     void readsSumTheRightBuckets();
 
@@ -187,6 +190,41 @@ void TestStats::plainSqlWritesAreCounted()
     expectAgreement();
     PD_VERIFY_OK(Tests::execute(*m_db, u"DELETE FROM redemptions WHERE id = (SELECT max(id) FROM redemptions)"_s));
     PD_VERIFY_OK(Tests::execute(*m_db, u"DELETE FROM codes WHERE code = 'STATS-TEST'"_s));
+    expectAgreement();
+}
+
+void TestStats::killedRedeemersLeaveAgreement()
+{
+    // Redeem processes killed at random moments, some of them inside their transaction.
+    m_db.reset(); // no reader holds the file open meanwhile
+    QRandomGenerator random(4242);
+    int killed = 0;
+    for (int i = 0; i < 24; ++i) {
+        QProcess cli;
+        cli.start(QStringLiteral(PROMODESK_CLI_PATH), {u"redeem"_s, u"--workspace"_s, m_path});
+        QVERIFY(cli.waitForStarted());
+        const QByteArray request = uR"({"customer": {"source_id": "%1"}, "order": {"source_id": "killed-%2", "items": [{"sku_id": "%3", "quantity": 2}]},
+                                        "redeemables": [{"object": "voucher", "id": "%4"}]})"_s
+                                       .arg(m_customers[random.bounded(int(m_customers.size()))])
+                                       .arg(i)
+                                       .arg(m_items[random.bounded(int(m_items.size()))].sku)
+                                       .arg(m_codes[random.bounded(int(m_codes.size()))])
+                                       .toUtf8();
+        cli.write(request);
+        cli.closeWriteChannel();
+        QThread::usleep(quint64(random.bounded(40'000)));
+        if (cli.state() == QProcess::Running) {
+            cli.kill(); // SIGKILL
+            ++killed;
+        }
+        QVERIFY(cli.waitForFinished(20000));
+    }
+    QVERIFY2(killed > 0, "no redeemer was still running when killed");
+    m_db = Tests::openConnection(m_path, Store::Connection::Access::ReadWrite);
+    QVERIFY(m_db);
+    auto integrity = Tests::scalar(*m_db, u"PRAGMA integrity_check"_s);
+    PD_VERIFY_OK(integrity);
+    QCOMPARE(integrity.value().toString(), u"ok"_s);
     expectAgreement();
 }
 
