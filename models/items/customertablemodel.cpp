@@ -5,7 +5,6 @@
 #include "customerloader.h"
 
 #include <QDateTime>
-#include <QThread>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -52,17 +51,9 @@ CustomerTableModel::~CustomerTableModel()
 
 void CustomerTableModel::stopThread()
 {
-    if (!m_thread)
-        return;
-    m_generation->fetch_add(1);
-    m_loader->interrupt();
-    // Queued requests see the new generation and return at once; the loader is
-    // deleted in its own thread as it finishes (deleteLater on finished), closing
-    // its connection there.
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
+    // Queued requests see the new generation and return at once; the loader closes its
+    // connection in its own thread as that thread ends.
+    m_loaderThread.stop();
     m_loader = nullptr;
 }
 
@@ -77,12 +68,7 @@ void CustomerTableModel::setWorkspace(const QString &path, const QString &curren
     m_path = path;
     m_currency = currency;
     if (!path.isEmpty()) {
-        m_thread = new QThread;
-        m_thread->setObjectName(QStringLiteral("customer-loader"));
-        m_loader = new CustomerLoader(path, m_generation);
-        m_loader->moveToThread(m_thread);
-        connect(m_thread, &QThread::finished, m_loader, &QObject::deleteLater);
-        m_thread->start();
+        m_loader = m_loaderThread.start(path);
     }
     restart();
 }

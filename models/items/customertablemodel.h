@@ -1,6 +1,7 @@
 #pragma once
 
 #include "items/pagecache.h"
+#include "items/readloader.h"
 #include "store/customerrepository.h"
 
 #include <QAbstractTableModel>
@@ -11,8 +12,6 @@
 
 #include <atomic>
 #include <memory>
-
-class QThread;
 
 namespace PromoDesk::Items {
 
@@ -78,7 +77,7 @@ private:
     QString m_path;
 
     std::shared_ptr<std::atomic<quint64>> m_generation;
-    QThread *m_thread = nullptr;
+    LoaderThread<CustomerLoader> m_loaderThread{QStringLiteral("customer-loader"), m_generation};
     CustomerLoader *m_loader = nullptr;
 
     mutable PageCache<Store::CustomerRow> m_pages{PageSize, MaxCachedPages, 12};

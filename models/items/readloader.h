@@ -4,6 +4,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QThread>
 #include <QString>
 
 #include <atomic>
@@ -41,6 +42,55 @@ private:
     std::shared_ptr<std::atomic<quint64>> m_latest;
     std::unique_ptr<Store::Connection> m_connection;
     std::atomic<void *> m_handle{nullptr};
+};
+
+// Owns a loader and the thread it lives in: start() (re)creates both for a workspace,
+// stop() supersedes the work in flight (bumps the generation, interrupts SQLite), ends
+// the thread and lets the loader close its connection there.
+template <typename Loader>
+class LoaderThread
+{
+public:
+    LoaderThread(QString name, std::shared_ptr<std::atomic<quint64>> generation)
+        : m_name(std::move(name)), m_generation(std::move(generation))
+    {
+    }
+    ~LoaderThread() { stop(); }
+    LoaderThread(const LoaderThread &) = delete;
+    LoaderThread &operator=(const LoaderThread &) = delete;
+
+    Loader *start(const QString &path)
+    {
+        stop();
+        m_thread = new QThread;
+        m_thread->setObjectName(m_name);
+        m_loader = new Loader(path, m_generation);
+        m_loader->moveToThread(m_thread);
+        QObject::connect(m_thread, &QThread::finished, m_loader, &QObject::deleteLater);
+        m_thread->start();
+        return m_loader;
+    }
+
+    void stop()
+    {
+        if (!m_thread)
+            return;
+        m_generation->fetch_add(1);
+        m_loader->interrupt();
+        m_thread->quit();
+        m_thread->wait();
+        delete m_thread;
+        m_thread = nullptr;
+        m_loader = nullptr;
+    }
+
+    Loader *loader() const { return m_loader; }
+
+private:
+    QString m_name;
+    std::shared_ptr<std::atomic<quint64>> m_generation;
+    QThread *m_thread = nullptr;
+    Loader *m_loader = nullptr;
 };
 
 // Runs `work(loader)` in the loader's thread, then `done(result)` in the receiver's

@@ -7,7 +7,6 @@
 #include <QDateTime>
 #include <QFutureWatcher>
 #include <QPointer>
-#include <QThread>
 
 namespace PromoDesk::Items {
 
@@ -35,14 +34,9 @@ RedemptionTableModel::~RedemptionTableModel()
 void RedemptionTableModel::stopThread()
 {
     m_watchTimer.stop();
-    if (!m_thread)
-        return;
-    m_generation->fetch_add(1);
-    m_loader->interrupt();
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
+    // Queued requests see the new generation and return at once; the loader closes its
+    // connection in its own thread as that thread ends.
+    m_loaderThread.stop();
     m_loader = nullptr;
 }
 
@@ -70,12 +64,7 @@ void RedemptionTableModel::setWorkspace(const QString &path, const QString &curr
     m_path = path;
     m_currency = currency;
     if (!path.isEmpty()) {
-        m_thread = new QThread;
-        m_thread->setObjectName(QStringLiteral("redemption-loader"));
-        m_loader = new RedemptionLoader(path, m_generation);
-        m_loader->moveToThread(m_thread);
-        connect(m_thread, &QThread::finished, m_loader, &QObject::deleteLater);
-        m_thread->start();
+        m_loader = m_loaderThread.start(path);
         m_watchTimer.start();
     }
     restart();

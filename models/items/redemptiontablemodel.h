@@ -1,6 +1,7 @@
 #pragma once
 
 #include "items/pagecache.h"
+#include "items/readloader.h"
 #include "store/redemptionlist.h"
 
 #include <QAbstractTableModel>
@@ -10,8 +11,6 @@
 
 #include <atomic>
 #include <memory>
-
-class QThread;
 
 namespace PromoDesk::Items {
 
@@ -107,7 +106,7 @@ private:
     qint64 m_newer = 0;
 
     std::shared_ptr<std::atomic<quint64>> m_generation;
-    QThread *m_thread = nullptr;
+    LoaderThread<RedemptionLoader> m_loaderThread{QStringLiteral("redemption-loader"), m_generation};
     RedemptionLoader *m_loader = nullptr;
 
     mutable PageCache<Store::RedemptionRow> m_pages{PageSize, MaxCachedPages, 12};

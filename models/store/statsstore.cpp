@@ -60,41 +60,41 @@ StatsBucket &StatsBucket::operator+=(const StatsBucket &o)
 
 StatsStore::StatsStore(Connection &connection) : m_connection(connection) {}
 
-Result<QList<StatsBucket>> StatsStore::hourly(const StatsQuery &query)
+namespace {
+
+// The counters summed per hour or per campaign (`key`: a column of campaign_stats).
+Result<QList<StatsBucket>> grouped(Connection &connection, const StatsQuery &query, const QString &key)
 {
     QVariantList values;
     const QString where = whereOf(query, values);
-    auto q = runQuery(m_connection,
-                      QStringLiteral("SELECT hour, %1 FROM campaign_stats WHERE %2 GROUP BY hour ORDER BY hour").arg(Counters, where),
+    auto q = runQuery(connection,
+                      QStringLiteral("SELECT %1, %2 FROM campaign_stats WHERE %3 GROUP BY %1 ORDER BY %1").arg(key, Counters, where),
                       values);
     if (!q)
         return q.error();
     QList<StatsBucket> buckets;
+    const bool byHour = key == QLatin1String("hour");
     while (q.value().next()) {
         StatsBucket b = bucketFrom(q.value(), 1);
-        b.hour = q.value().value(0).toLongLong();
+        if (byHour)
+            b.hour = q.value().value(0).toLongLong();
+        else
+            b.campaignId = q.value().value(0).toString();
         buckets.append(b);
     }
     return buckets;
 }
 
+} // namespace
+
+Result<QList<StatsBucket>> StatsStore::hourly(const StatsQuery &query)
+{
+    return grouped(m_connection, query, QStringLiteral("hour"));
+}
+
 Result<QList<StatsBucket>> StatsStore::byCampaign(const StatsQuery &query)
 {
-    QVariantList values;
-    const QString where = whereOf(query, values);
-    auto q = runQuery(m_connection,
-                      QStringLiteral("SELECT campaign_id, %1 FROM campaign_stats WHERE %2 GROUP BY campaign_id ORDER BY campaign_id")
-                          .arg(Counters, where),
-                      values);
-    if (!q)
-        return q.error();
-    QList<StatsBucket> buckets;
-    while (q.value().next()) {
-        StatsBucket b = bucketFrom(q.value(), 1);
-        b.campaignId = q.value().value(0).toString();
-        buckets.append(b);
-    }
-    return buckets;
+    return grouped(m_connection, query, QStringLiteral("campaign_id"));
 }
 
 Result<StatsBucket> StatsStore::total(const StatsQuery &query)

@@ -46,6 +46,8 @@ private slots:
 private:
     Store::StatsBucket storeTotal(const Store::StatsQuery &query);
     bool redeemElsewhere(const QString &code);
+    // Opens the workspace in the panel and shows the last 365 days.
+    bool openForAYear(Ui::ActivityPanel &panel);
 
     QTemporaryDir m_dir;
     QString m_path;
@@ -56,10 +58,7 @@ void TestDashboard::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_path = m_dir.filePath(u"dashboard.promodesk"_s);
-    Store::DemoOptions options;
-    options.size = Store::DemoSize::Small;
-    options.seed = 5;
-    PD_VERIFY_OK(Engine::generateDemoWorkspace(m_path, options));
+    PD_VERIFY_OK(Tests::generateSmallCampaignDemo(m_path, 5));
     m_db = Tests::openConnection(m_path);
     QVERIFY(m_db);
 }
@@ -83,14 +82,18 @@ bool TestDashboard::redeemElsewhere(const QString &code)
     return cli.waitForFinished(Timeout) && cli.exitStatus() == QProcess::NormalExit && cli.exitCode() <= 1;
 }
 
+bool TestDashboard::openForAYear(Ui::ActivityPanel &panel)
+{
+    panel.setWorkspace(m_path, u"EUR"_s);
+    panel.setPeriod(Ui::ActivityPanel::Period::Last365Days);
+    return QTest::qWaitFor([&] { return panel.isLoaded() && panel.query().toHour - panel.query().fromHour > 364 * 24; }, Timeout);
+}
+
 void TestDashboard::figuresEqualTheStatsStore()
 {
     Ui::ActivityPanel panel;
     QSignalSpy loaded(&panel, &Ui::ActivityPanel::loaded);
-    panel.setWorkspace(m_path, u"EUR"_s);
-    QVERIFY(loaded.wait(Timeout));
-    panel.setPeriod(Ui::ActivityPanel::Period::Last365Days);
-    QVERIFY(loaded.wait(Timeout));
+    QVERIFY(openForAYear(panel));
     const Store::StatsBucket expected = storeTotal(panel.query());
     QVERIFY(expected.redemptionsSucceeded > 0);
     QCOMPARE(panel.totals(), expected);
@@ -126,10 +129,7 @@ void TestDashboard::campaignFilterNarrows()
 {
     Ui::ActivityPanel panel;
     QSignalSpy loaded(&panel, &Ui::ActivityPanel::loaded);
-    panel.setWorkspace(m_path, u"EUR"_s);
-    QVERIFY(loaded.wait(Timeout));
-    panel.setPeriod(Ui::ActivityPanel::Period::Last365Days);
-    QVERIFY(loaded.wait(Timeout));
+    QVERIFY(openForAYear(panel));
     const Store::StatsBucket all = panel.totals();
     auto busiest = Tests::scalar(*m_db, u"SELECT campaign_id FROM campaign_stats GROUP BY campaign_id "
                                         "ORDER BY sum(redemptions_succeeded) DESC LIMIT 1"_s);

@@ -102,10 +102,7 @@ void TestRedemptionsPage::initTestCase()
     QCoreApplication::setApplicationName(u"tst_redemptionspage"_s);
     QSettings().clear();
     m_path = m_dir.filePath(u"redemptions.promodesk"_s);
-    Store::DemoOptions options;
-    options.size = Store::DemoSize::Small;
-    options.seed = 7;
-    PD_VERIFY_OK(Engine::generateDemoWorkspace(m_path, options));
+    PD_VERIFY_OK(Tests::generateSmallCampaignDemo(m_path, 7));
     m_db = Tests::openConnection(m_path);
     QVERIFY(m_db);
     QVERIFY(sqlCount(u"1"_s) > 1000); // several pages

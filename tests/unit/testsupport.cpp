@@ -1,5 +1,7 @@
 #include "testsupport.h"
 
+#include "engine/democampaigns.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -153,6 +155,14 @@ Result<Store::DemoReport> generateSmallDemo(const QString &path, quint64 seed, S
     options.seed = seed;
     options.kind = kind;
     return Store::generateDemo(path, options);
+}
+
+Result<Store::DemoReport> generateSmallCampaignDemo(const QString &path, quint64 seed)
+{
+    Store::DemoOptions options;
+    options.size = Store::DemoSize::Small;
+    options.seed = seed;
+    return Engine::generateDemoWorkspace(path, options);
 }
 
 } // namespace PromoDesk::Tests

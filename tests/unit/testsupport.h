@@ -60,4 +60,8 @@ Store::CustomerQuery customerQuery(Store::CustomerSort sort = Store::CustomerSor
 Result<Store::DemoReport> generateSmallDemo(const QString &path, quint64 seed,
                                             Store::WorkspaceKind kind = Store::WorkspaceKind::Production);
 
+// The small demo with its campaigns, codes and a year of redemption history (what
+// `init --demo small` creates).
+Result<Store::DemoReport> generateSmallCampaignDemo(const QString &path, quint64 seed);
+
 } // namespace PromoDesk::Tests

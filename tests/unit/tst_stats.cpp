@@ -53,10 +53,7 @@ void TestStats::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_path = m_dir.filePath(u"stats.promodesk"_s);
-    Store::DemoOptions options;
-    options.size = Store::DemoSize::Small;
-    options.seed = 17;
-    PD_VERIFY_OK(Engine::generateDemoWorkspace(m_path, options));
+    PD_VERIFY_OK(Tests::generateSmallCampaignDemo(m_path, 17));
     m_db = Tests::openConnection(m_path, Store::Connection::Access::ReadWrite);
     QVERIFY(m_db);
     auto codes = Tests::select(*m_db, u"SELECT code FROM codes ORDER BY id LIMIT 400"_s);

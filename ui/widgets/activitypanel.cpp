@@ -17,7 +17,6 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QLocale>
-#include <QThread>
 #include <QTimer>
 #include <QTimeZone>
 #include <QVBoxLayout>
@@ -171,14 +170,9 @@ ActivityPanel::~ActivityPanel()
 void ActivityPanel::stopThread()
 {
     m_pollTimer->stop();
-    if (!m_thread)
-        return;
-    m_generation->fetch_add(1);
-    m_loader->interrupt();
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
+    // Queued requests see the new generation and return at once; the loader closes its
+    // connection in its own thread as that thread ends.
+    m_loaderThread.stop();
     m_loader = nullptr;
 }
 
@@ -190,12 +184,7 @@ void ActivityPanel::setWorkspace(const QString &path, const QString &currency)
     m_loaded = false;
     if (path.isEmpty())
         return;
-    m_thread = new QThread;
-    m_thread->setObjectName(QStringLiteral("stats-loader"));
-    m_loader = new Items::StatsLoader(path, m_generation);
-    m_loader->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_loader, &QObject::deleteLater);
-    m_thread->start();
+    m_loader = m_loaderThread.start(path);
     reload();
     m_pollTimer->start();
 }

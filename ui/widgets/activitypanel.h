@@ -1,5 +1,7 @@
 #pragma once
 
+#include "items/readloader.h"
+#include "items/statsloader.h"
 #include "store/statsstore.h"
 
 #include <QHash>
@@ -15,14 +17,9 @@ class QDateTimeAxis;
 class QHorizontalBarSeries;
 class QLabel;
 class QLineSeries;
-class QThread;
 class QTimer;
 class QValueAxis;
 class QBarCategoryAxis;
-
-namespace PromoDesk::Items {
-class StatsLoader;
-}
 
 namespace PromoDesk::Ui {
 
@@ -108,7 +105,7 @@ private:
     QTimer *m_pollTimer;
 
     std::shared_ptr<std::atomic<quint64>> m_generation;
-    QThread *m_thread = nullptr;
+    Items::LoaderThread<Items::StatsLoader> m_loaderThread{QStringLiteral("stats-loader"), m_generation};
     Items::StatsLoader *m_loader = nullptr;
 };
 
