@@ -20,6 +20,7 @@
 #include <QCommandLineParser>
 #include <QComboBox>
 #include <QDir>
+#include <QScrollArea>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QSettings>
@@ -166,6 +167,12 @@ void screenshotPages(PromoDesk::Ui::MainWindow &window, const QString &dir)
             waitUntil([dashboard] { return dashboard->activity()->isLoaded() && dashboard->activity()->query().toHour
                                                 - dashboard->activity()->query().fromHour > 30 * 24; });
             QApplication::processEvents();
+            // The whole dashboard, below the fold too.
+            if (auto *scroll = dashboard->findChild<QScrollArea *>(); scroll && scroll->widget()) {
+                const QString full = QDir(dir).filePath(QStringLiteral("dashboard-full.png"));
+                if (scroll->widget()->grab().save(full))
+                    std::printf("%s\n", qPrintable(full));
+            }
         }
         if (auto *redemptions = qobject_cast<PromoDesk::Ui::RedemptionsPage *>(pages[i])) {
             waitUntil([redemptions] {

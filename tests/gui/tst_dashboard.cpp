@@ -7,9 +7,12 @@
 #include "engine/democampaigns.h"
 #include "widgets/activitypanel.h"
 #include "widgets/kpitile.h"
+#include "common/csv.h"
 #include "testsupport.h"
 
 #include <QComboBox>
+#include <QFile>
+#include <QImage>
 #include <QLineSeries>
 #include <QProcess>
 #include <QSignalSpy>
@@ -42,6 +45,7 @@ private slots:
     void figuresEqualTheStatsStore();
     void anotherProcessShowsUpLive();
     void campaignFilterNarrows();
+    void chartsSaveAsPngSvgAndCsv();
 
 private:
     Store::StatsBucket storeTotal(const Store::StatsQuery &query);
@@ -141,6 +145,59 @@ void TestDashboard::campaignFilterNarrows()
     const Store::StatsBucket one = panel.totals();
     QCOMPARE(one, storeTotal(panel.query()));
     QVERIFY(one.redemptionsSucceeded > 0 && one.redemptionsSucceeded < all.redemptionsSucceeded);
+}
+
+void TestDashboard::chartsSaveAsPngSvgAndCsv()
+{
+    Ui::ActivityPanel panel;
+    panel.resize(1200, 900);
+    panel.show();
+    QVERIFY(openForAYear(panel));
+    using Chart = Ui::ActivityPanel::Chart;
+    for (Chart chart : {Chart::OverTime, Chart::FailureReasons, Chart::TopCampaigns, Chart::HourOfDay, Chart::DayOfWeek}) {
+        const QString base = m_dir.filePath(u"chart-%1"_s.arg(int(chart)));
+        PD_VERIFY_OK(panel.saveChart(chart, base + u".png"_s));
+        QImage image(base + u".png"_s);
+        QVERIFY(!image.isNull() && image.width() > 100);
+        PD_VERIFY_OK(panel.saveChart(chart, base + u".svg"_s));
+        QFile svg(base + u".svg"_s);
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        QVERIFY(svg.readAll().contains("<svg"));
+        PD_VERIFY_OK(panel.saveChart(chart, base + u".csv"_s));
+    }
+    // The data files hold the figures on screen.
+    auto rows = [this](int chart) {
+        QFile in(m_dir.filePath(u"chart-%1.csv"_s.arg(chart)));
+        QList<QStringList> out;
+        if (!in.open(QIODevice::ReadOnly))
+            return out;
+        Csv::Reader reader(&in);
+        while (reader.next())
+            out << reader.record();
+        return out;
+    };
+    const QList<QStringList> overTime = rows(int(Chart::OverTime));
+    QCOMPARE(overTime.size(), panel.succeededSeries()->count() + 1);
+    qint64 succeeded = 0;
+    for (const QStringList &row : overTime.mid(1))
+        succeeded += row.value(1).toLongLong();
+    QCOMPARE(succeeded, panel.totals().redemptionsSucceeded);
+    const QList<QStringList> hours = rows(int(Chart::HourOfDay));
+    QCOMPARE(hours.size(), 25);
+    qint64 byHour = 0;
+    for (const QStringList &row : hours.mid(1))
+        byHour += row.value(1).toLongLong();
+    QCOMPARE(byHour, panel.totals().redemptionsSucceeded);
+    const QList<QStringList> failures = rows(int(Chart::FailureReasons));
+    qint64 failed = 0;
+    for (const QStringList &row : failures.mid(1))
+        failed += row.value(1).toLongLong();
+    QCOMPARE(failed, panel.totals().redemptionsFailed);
+    // Another suffix is refused in words, and nothing is written.
+    const Status refused = panel.saveChart(Chart::OverTime, m_dir.filePath(u"chart.gif"_s));
+    QVERIFY(!refused.ok());
+    QVERIFY(refused.error().message.contains(u".png"_s));
+    QVERIFY(!QFile::exists(m_dir.filePath(u"chart.gif"_s)));
 }
 
 QTEST_MAIN(TestDashboard)

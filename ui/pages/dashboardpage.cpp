@@ -46,9 +46,7 @@ DashboardPage::DashboardPage(QWidget *parent)
     tiles->setSpacing(12);
     const QList<KpiTile *> all{m_members, m_orders, m_revenue, m_averageOrder, m_products, m_campaigns, m_redemptions};
     for (int i = 0; i < all.size(); ++i)
-        tiles->addWidget(all[i], 0, i);
-    for (KpiTile *tile : all)
-        tile->setMinimumWidth(120);
+        tiles->addWidget(all[i], i / 4, i % 4);
 
     m_charts->setHeading(tr("No campaign activity to chart yet"));
     m_charts->setText(tr("Redemption charts, budgets and alerts appear here once campaigns are running. "
@@ -65,7 +63,7 @@ DashboardPage::DashboardPage(QWidget *parent)
     layout->addSpacing(16);
     layout->addWidget(m_activity, 1);
     layout->addWidget(m_charts, 1);
-    content->setMinimumHeight(720);
+    content->setMinimumHeight(1260);
     // Activity from another process on a workspace that had none: the charts appear.
     connect(m_activity, &ActivityPanel::updated, this, [this] {
         if (m_workspace && m_activity->isHidden() && m_activity->totals() != Store::StatsBucket{}) {

@@ -1,16 +1,24 @@
 #include "activitypanel.h"
 
+#include "common/csv.h"
 #include "common/money.h"
 #include "items/statsloader.h"
 #include "widgets/kpitile.h"
 
 #include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QFileDialog>
+#include <QMenu>
+#include <QPainter>
+#include <QSaveFile>
+#include <QSvgGenerator>
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHorizontalBarSeries>
@@ -46,33 +54,38 @@ QChartView *chartView(const QString &title, QWidget *parent)
     return view;
 }
 
-// Replaces a chart's bars: one set over the given labels and values (most first, drawn top down).
-void setBars(QChartView *view, const QString &setName, const QStringList &labels, const QList<qreal> &values)
+// Replaces a chart's bars: one set over the given labels and values, horizontal (most
+// first, drawn top down) or vertical (in the given order).
+void setBars(QChartView *view, const QString &setName, const QStringList &labels, const QList<qreal> &values,
+             bool horizontal = true)
 {
     QChart *chart = view->chart();
     chart->removeAllSeries();
-    for (QAbstractAxis *axis : chart->axes())
-        chart->removeAxis(axis), delete axis;
+    for (QAbstractAxis *axis : chart->axes()) {
+        chart->removeAxis(axis);
+        delete axis;
+    }
     auto *set = new QBarSet(setName);
     QStringList categories;
-    // Horizontal bars grow upwards: add the smallest first so the largest is on top.
-    for (qsizetype i = labels.size() - 1; i >= 0; --i) {
+    for (qsizetype n = 0; n < labels.size(); ++n) {
+        // Horizontal bars grow upwards: add the smallest first so the largest is on top.
+        const qsizetype i = horizontal ? labels.size() - 1 - n : n;
         *set << values[i];
         categories << labels[i];
     }
-    auto *series = new QHorizontalBarSeries;
+    QAbstractBarSeries *series = horizontal ? static_cast<QAbstractBarSeries *>(new QHorizontalBarSeries) : new QBarSeries;
     series->append(set);
-    series->setLabelsVisible(true);
+    series->setLabelsVisible(horizontal);
     series->setLabelsPosition(QAbstractBarSeries::LabelsInsideEnd);
     chart->addSeries(series);
     auto *y = new QBarCategoryAxis;
     y->append(categories);
     y->setTruncateLabels(false);
-    chart->addAxis(y, Qt::AlignLeft);
+    chart->addAxis(y, horizontal ? Qt::AlignLeft : Qt::AlignBottom);
     series->attachAxis(y);
     auto *x = new QValueAxis;
     x->setLabelFormat(QStringLiteral("%.0f"));
-    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(x, horizontal ? Qt::AlignBottom : Qt::AlignLeft);
     series->attachAxis(x);
     x->setRange(0, std::max<qreal>(1, values.isEmpty() ? 1 : *std::max_element(values.begin(), values.end())));
     x->applyNiceNumbers();
@@ -142,13 +155,20 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     }
     m_failureChart = chartView(tr("Failure reasons"), this);
     m_campaignChart = chartView(tr("Top campaigns by discount"), this);
+    m_hourChart = chartView(tr("Redemptions by hour of day (UTC)"), this);
+    m_weekdayChart = chartView(tr("Redemptions by day of week (UTC)"), this);
+    for (Chart c : {Chart::OverTime, Chart::FailureReasons, Chart::TopCampaigns, Chart::HourOfDay, Chart::DayOfWeek})
+        addExportMenu(view(c), c);
 
     auto *charts = new QGridLayout;
     charts->addWidget(m_timeChart, 0, 0, 1, 2);
     charts->addWidget(m_failureChart, 1, 0);
     charts->addWidget(m_campaignChart, 1, 1);
+    charts->addWidget(m_hourChart, 2, 0);
+    charts->addWidget(m_weekdayChart, 2, 1);
     charts->setRowStretch(0, 3);
     charts->setRowStretch(1, 2);
+    charts->setRowStretch(2, 2);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -292,10 +312,12 @@ void ActivityPanel::apply(quint64 generation, const Result<Store::ActivitySnapsh
     m_countAxis->setRange(0, top * 1.1);
     m_countAxis->applyNiceNumbers();
     m_updates = 0;
+    m_polledHour = m_query.toHour - 1;
     m_loaded = true;
     updateTiles();
     updateBars();
-    m_status->setText(tr("Live: updates as redemptions happen, from any process"));
+    updateTimeOfWeek();
+    m_status->setText(tr("Live: updates as redemptions happen, from any process. Right-click a chart to save it."));
     emit loaded();
 }
 
@@ -304,9 +326,11 @@ void ActivityPanel::poll()
     if (!m_loader || !m_loaded || m_polling)
         return;
     m_polling = true;
-    // The period follows the clock; the newest known hour and after are read again.
+    // The period follows the clock. Read again: the newest hour with activity and after,
+    // and the hour that was current at the last poll (writes in its last moments).
     m_query.toHour = StatsStore::hourOf(QDateTime::currentMSecsSinceEpoch()) + 1;
-    const qint64 tail = m_hourly.isEmpty() ? m_query.toHour - 1 : std::max(m_hourly.lastKey(), m_query.toHour - 1);
+    const qint64 tail = std::min(m_hourly.isEmpty() ? m_query.fromHour : m_hourly.lastKey(), m_polledHour);
+    m_polledHour = m_query.toHour - 1;
     const quint64 generation = m_generation->load();
     const Store::StatsQuery query = m_query;
     const qint64 seen = m_version;
@@ -339,6 +363,7 @@ void ActivityPanel::applyTail(quint64 generation, const Result<std::optional<Sto
     ++m_updates;
     updateTiles();
     updateBars();
+    updateTimeOfWeek();
     emit updated();
 }
 
@@ -409,6 +434,139 @@ void ActivityPanel::updateBars()
         values << qreal(b.netDiscount()) / 100.0;
     }
     setBars(m_campaignChart, tr("Discount (%1)").arg(m_currency), labels, values);
+}
+
+// Succeeded redemptions by UTC hour of day and day of week, from the hours in memory.
+void ActivityPanel::updateTimeOfWeek()
+{
+    QList<qreal> byHour(24, 0), byDay(7, 0);
+    for (const StatsBucket &b : std::as_const(m_hourly)) {
+        byHour[int(((b.hour % 24) + 24) % 24)] += qreal(b.redemptionsSucceeded);
+        // Day 0 of the epoch (1970-01-01) was a Thursday: Monday first.
+        byDay[int((((b.hour / 24) + 3) % 7 + 7) % 7)] += qreal(b.redemptionsSucceeded);
+    }
+    QStringList hours, days;
+    for (int h = 0; h < 24; ++h)
+        hours << QString::number(h);
+    const QLocale locale;
+    for (int d = 1; d <= 7; ++d)
+        days << locale.dayName(d, QLocale::ShortFormat);
+    setBars(m_hourChart, tr("Succeeded"), hours, byHour, false);
+    setBars(m_weekdayChart, tr("Succeeded"), days, byDay, false);
+}
+
+QChartView *ActivityPanel::view(Chart chart) const
+{
+    switch (chart) {
+    case Chart::OverTime: return m_timeChart;
+    case Chart::FailureReasons: return m_failureChart;
+    case Chart::TopCampaigns: return m_campaignChart;
+    case Chart::HourOfDay: return m_hourChart;
+    case Chart::DayOfWeek: return m_weekdayChart;
+    }
+    return m_timeChart;
+}
+
+void ActivityPanel::addExportMenu(QChartView *view, Chart chart)
+{
+    view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(view, &QWidget::customContextMenuRequested, this, [this, view, chart](const QPoint &at) {
+        QMenu menu(this);
+        const QString base = view->chart()->title().section(QLatin1Char('('), 0, 0).trimmed().toLower().replace(QLatin1Char(' '), QLatin1Char('-'));
+        for (const auto &[text, suffix, filter] :
+             {std::tuple{tr("Save chart as PNG…"), QStringLiteral("png"), tr("PNG images (*.png)")},
+              std::tuple{tr("Save chart as SVG…"), QStringLiteral("svg"), tr("SVG images (*.svg)")},
+              std::tuple{tr("Export chart data as CSV…"), QStringLiteral("csv"), tr("CSV files (*.csv)")}}) {
+            menu.addAction(text, this, [this, chart, base, suffix, filter] {
+                const QString file = QFileDialog::getSaveFileName(this, tr("Save chart"), base + QLatin1Char('.') + suffix, filter);
+                if (file.isEmpty())
+                    return;
+                if (Status s = saveChart(chart, file); !s)
+                    m_status->setText(tr("Not saved: %1").arg(s.error().toString()));
+                else
+                    m_status->setText(tr("Saved %1").arg(file));
+            });
+        }
+        menu.exec(view->mapToGlobal(at));
+    });
+}
+
+Status ActivityPanel::saveChart(Chart chart, const QString &file) const
+{
+    QChartView *chartView = view(chart);
+    const QString suffix = QFileInfo(file).suffix().toLower();
+    QSaveFile out(file);
+    if (!out.open(QIODevice::WriteOnly))
+        return Error{out.errorString(), file};
+    if (suffix == QLatin1String("png")) {
+        if (!chartView->grab().save(&out, "PNG")) {
+            out.cancelWriting();
+            return Error{tr("cannot write the image"), file};
+        }
+    } else if (suffix == QLatin1String("svg")) {
+        QSvgGenerator svg;
+        svg.setOutputDevice(&out);
+        svg.setSize(chartView->size());
+        svg.setViewBox(QRect(QPoint(0, 0), chartView->size()));
+        svg.setTitle(chartView->chart()->title());
+        QPainter painter(&svg);
+        chartView->render(&painter);
+        painter.end();
+    } else if (suffix == QLatin1String("csv")) {
+        if (Status s = writeCsv(chart, &out); !s) {
+            out.cancelWriting();
+            return s;
+        }
+    } else {
+        out.cancelWriting();
+        return Error{tr("choose a file ending in .png, .svg or .csv"), file};
+    }
+    if (!out.commit())
+        return Error{out.errorString(), file};
+    return {};
+}
+
+// The numbers behind a chart, as on screen.
+Status ActivityPanel::writeCsv(Chart chart, QIODevice *device) const
+{
+    Csv::Writer csv(device);
+    switch (chart) {
+    case Chart::OverTime:
+        csv.header({QStringLiteral("bucket_start"), QStringLiteral("redemptions_succeeded"), QStringLiteral("redemptions_failed")});
+        for (int i = 0; i < m_succeeded->count(); ++i)
+            csv.timestamp(qint64(m_succeeded->at(i).x()))
+                .number(qint64(m_succeeded->at(i).y()))
+                .number(qint64(i < m_failed->count() ? m_failed->at(i).y() : 0))
+                .endRow();
+        break;
+    case Chart::FailureReasons:
+        csv.header({QStringLiteral("failure_code"), QStringLiteral("attempts")});
+        for (const Store::FailureCount &f : m_failures)
+            csv.text(f.failureCode).number(f.attempts).endRow();
+        break;
+    case Chart::TopCampaigns:
+        csv.header({QStringLiteral("campaign_id"), QStringLiteral("campaign_name"), QStringLiteral("redemptions_succeeded"),
+                    QStringLiteral("discount_amount"), QStringLiteral("rolled_back_discount_amount"), QStringLiteral("currency")});
+        for (const StatsBucket &b : m_perCampaign)
+            csv.text(b.campaignId).text(m_names.value(b.campaignId)).number(b.redemptionsSucceeded).money(b.discount)
+                .money(b.rolledBackDiscount).text(m_currency).endRow();
+        break;
+    case Chart::HourOfDay:
+    case Chart::DayOfWeek: {
+        const bool hours = chart == Chart::HourOfDay;
+        csv.header({hours ? QStringLiteral("hour_of_day_utc") : QStringLiteral("day_of_week_utc"),
+                    QStringLiteral("redemptions_succeeded")});
+        const auto *series = static_cast<QAbstractBarSeries *>(view(chart)->chart()->series().value(0));
+        const auto *axis = series ? qobject_cast<QBarCategoryAxis *>(view(chart)->chart()->axes(Qt::Horizontal).value(0)) : nullptr;
+        if (series && axis && !series->barSets().isEmpty()) {
+            const QBarSet *set = series->barSets().constFirst();
+            for (int i = 0; i < set->count(); ++i)
+                csv.text(axis->at(i)).number(qint64(set->at(i))).endRow();
+        }
+        break;
+    }
+    }
+    return csv.finish();
 }
 
 } // namespace PromoDesk::Ui

@@ -7,6 +7,8 @@
 #include <QHash>
 #include <QWidget>
 
+class QIODevice;
+
 #include <atomic>
 #include <memory>
 
@@ -36,6 +38,7 @@ class ActivityPanel : public QWidget
 
 public:
     enum class Period { Today, Last7Days, Last30Days, Last90Days, Last365Days };
+    enum class Chart { OverTime, FailureReasons, TopCampaigns, HourOfDay, DayOfWeek };
     static constexpr int PollMs = 500;
 
     explicit ActivityPanel(QWidget *parent = nullptr);
@@ -44,6 +47,10 @@ public:
     void setWorkspace(const QString &path, const QString &currency);
     void setPeriod(Period period);
     void setCampaign(const QString &campaignId); // empty: all campaigns
+
+    // Saves a chart as PNG or SVG, or its data as CSV, by the file's suffix (.png, .svg,
+    // .csv); whole or not at all (QSaveFile). Also on each chart's context menu.
+    Status saveChart(Chart chart, const QString &file) const;
 
     // What is on screen, for tests.
     Store::StatsBucket totals() const { return m_totals; }
@@ -68,6 +75,10 @@ private:
     void applyTail(quint64 generation, const Result<std::optional<Store::ActivitySnapshot>> &result);
     void updateTiles();
     void updateBars();
+    void updateTimeOfWeek();
+    void addExportMenu(QChartView *view, Chart chart);
+    QChartView *view(Chart chart) const;
+    Status writeCsv(Chart chart, QIODevice *device) const;
     void setPoint(qint64 bucketStartMs);
     qint64 bucketMs() const;
     qint64 bucketStart(qint64 hour) const;
@@ -82,6 +93,7 @@ private:
     QHash<QString, QString> m_names;
     Store::StatsBucket m_totals;
     qint64 m_version = 0;
+    qint64 m_polledHour = 0; // the current hour at the last poll
     bool m_loaded = false;
     bool m_polling = false;
     qint64 m_updates = 0;
@@ -102,6 +114,8 @@ private:
     QValueAxis *m_countAxis;
     QChartView *m_failureChart;
     QChartView *m_campaignChart;
+    QChartView *m_hourChart;
+    QChartView *m_weekdayChart;
     QTimer *m_pollTimer;
 
     std::shared_ptr<std::atomic<quint64>> m_generation;
