@@ -1,5 +1,7 @@
 #include "statsloader.h"
 
+#include <QDateTime>
+
 namespace PromoDesk::Items {
 
 using namespace PromoDesk::Store;
@@ -10,7 +12,7 @@ Result<ActivitySnapshot> StatsLoader::load(quint64 generation, const StatsQuery 
         return superseded();
     if (Status s = ensureOpen(); !s)
         return s.error();
-    return StatsStore(connection()).activity(query);
+    return StatsStore(connection()).activity(query, std::nullopt, QDateTime::currentMSecsSinceEpoch());
 }
 
 Result<std::optional<ActivitySnapshot>> StatsLoader::poll(quint64 generation, const StatsQuery &query, qint64 tailFromHour,

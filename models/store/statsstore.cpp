@@ -3,7 +3,11 @@
 #include "connection.h"
 #include "sqlutil.h"
 
+#include <QDateTime>
+#include <QHash>
+#include <QLocale>
 #include <QSqlRecord>
+#include <QTimeZone>
 
 namespace PromoDesk::Store {
 
@@ -126,7 +130,7 @@ Result<QList<FailureCount>> StatsStore::failures(const StatsQuery &query)
     return counts;
 }
 
-Result<ActivitySnapshot> StatsStore::activity(const StatsQuery &query, std::optional<qint64> tailFromHour)
+Result<ActivitySnapshot> StatsStore::activity(const StatsQuery &query, std::optional<qint64> tailFromHour, qint64 now)
 {
     return reading<ActivitySnapshot>(m_connection, [&]() -> Result<ActivitySnapshot> {
         ActivitySnapshot snapshot;
@@ -155,6 +159,10 @@ Result<ActivitySnapshot> StatsStore::activity(const StatsQuery &query, std::opti
                 return campaigns.error();
             while (campaigns.value().next())
                 snapshot.campaigns.append({campaigns.value().value(0).toString(), campaigns.value().value(1).toString()});
+            auto alerts = this->alerts(now);
+            if (!alerts)
+                return alerts.error();
+            snapshot.alerts = alerts.value();
         }
         return snapshot;
     });
@@ -166,6 +174,136 @@ Result<qint64> StatsStore::dataVersion()
     if (!q)
         return q.error();
     return q.value().next() ? q.value().value(0).toLongLong() : 0;
+}
+
+Result<QList<CampaignAlert>> StatsStore::alerts(qint64 now)
+{
+    return reading<QList<CampaignAlert>>(m_connection, [&]() -> Result<QList<CampaignAlert>> {
+        QList<CampaignAlert> alerts;
+        const qint64 hour = hourOf(now);
+        const QLocale c = QLocale::c();
+        auto day = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).date().toString(Qt::ISODate); };
+        auto money = [](qint64 cents) {
+            return QStringLiteral("%1%2.%3").arg(cents < 0 ? QStringLiteral("-") : QString()).arg(std::abs(cents) / 100)
+                .arg(std::abs(cents) % 100, 2, 10, QLatin1Char('0'));
+        };
+        // The last 7 days' pace and the failure rates, per campaign, from the counters.
+        struct Pace
+        {
+            qint64 discount7 = 0, redemptions7 = 0, failed24 = 0, attempts24 = 0, failed30 = 0, attempts30 = 0;
+        };
+        QHash<QString, Pace> pace;
+        auto recent = runQuery(m_connection,
+                               QStringLiteral("SELECT campaign_id, "
+                                              "sum(CASE WHEN hour >= ? THEN discount - rolled_back_discount ELSE 0 END), "
+                                              "sum(CASE WHEN hour >= ? THEN redemptions_succeeded - rollbacks ELSE 0 END), "
+                                              "sum(CASE WHEN hour >= ? THEN redemptions_failed ELSE 0 END), "
+                                              "sum(CASE WHEN hour >= ? THEN redemptions_failed + redemptions_succeeded ELSE 0 END), "
+                                              "sum(redemptions_failed), sum(redemptions_failed + redemptions_succeeded) "
+                                              "FROM campaign_stats WHERE hour >= ? AND hour <= ? GROUP BY campaign_id"),
+                               {hour - 7 * 24, hour - 7 * 24, hour - 24, hour - 24, hour - 30 * 24, hour});
+        if (!recent)
+            return recent.error();
+        while (recent.value().next()) {
+            const QSqlQuery &q = recent.value();
+            pace.insert(q.value(0).toString(), Pace{q.value(1).toLongLong(), q.value(2).toLongLong(), q.value(3).toLongLong(),
+                                                    q.value(4).toLongLong(), q.value(5).toLongLong(), q.value(6).toLongLong()});
+        }
+        // Codes left to publish, of campaigns that have codes.
+        QHash<QString, std::pair<qint64, qint64>> codes; // left, all
+        auto left = runQuery(m_connection, QStringLiteral("SELECT campaign_id, count(*), sum(customer_id IS NULL AND status = 'active') "
+                                                          "FROM codes WHERE campaign_id IN (SELECT id FROM campaigns WHERE status = 'active') "
+                                                          "GROUP BY campaign_id"));
+        if (!left)
+            return left.error();
+        while (left.value().next())
+            codes.insert(left.value().value(0).toString(), {left.value().value(2).toLongLong(), left.value().value(1).toLongLong()});
+
+        auto running = runQuery(
+            m_connection,
+            QStringLiteral("SELECT c.id, c.name, c.expiration_date, json_extract(c.definition, '$.limits.budget.discount_amount'), "
+                           "json_extract(c.definition, '$.limits.budget.redemptions'), ifnull(u.discount, 0), ifnull(u.redemptions, 0), "
+                           "json_extract(c.definition, '$.standalone_code') IS NOT NULL "
+                           "FROM campaigns c LEFT JOIN campaign_usage u ON u.campaign_id = c.id AND u.day = '' "
+                           "WHERE c.status = 'active' AND (c.start_date IS NULL OR c.start_date <= ?) "
+                           "AND (c.expiration_date IS NULL OR c.expiration_date > ?) ORDER BY c.name"),
+            {now, now});
+        if (!running)
+            return running.error();
+        while (running.value().next()) {
+            const QSqlQuery &q = running.value();
+            CampaignAlert base;
+            base.campaignId = q.value(0).toString();
+            base.campaignName = q.value(1).toString();
+            const Pace p = pace.value(base.campaignId);
+            // Budgets: discount (cents) and redemptions.
+            const struct
+            {
+                QVariant budget;
+                qint64 used;
+                qint64 perWeek;
+                bool money;
+            } budgets[] = {{q.value(3), q.value(5).toLongLong(), p.discount7, true},
+                           {q.value(4), q.value(6).toLongLong(), p.redemptions7, false}};
+            for (const auto &b : budgets) {
+                if (b.budget.isNull() || b.budget.toLongLong() <= 0)
+                    continue;
+                const qint64 budget = b.budget.toLongLong();
+                const auto text = [&](qint64 v) { return b.money ? money(v) : c.toString(v); };
+                const int percent = int(b.used * 100 / budget);
+                CampaignAlert a = base;
+                if (b.used >= budget) {
+                    a.kind = CampaignAlert::Kind::BudgetExhausted;
+                    a.message = QStringLiteral("%1 budget used up: %2 of %3").arg(b.money ? QStringLiteral("Discount") : QStringLiteral("Redemption"),
+                                                                                   text(b.used), text(budget));
+                } else if (percent >= 80) {
+                    a.kind = CampaignAlert::Kind::BudgetLow;
+                    a.message = QStringLiteral("%1 of its %2 budget used (%3 of %4)")
+                                    .arg(QString::number(percent) + QLatin1Char('%'), b.money ? QStringLiteral("discount") : QStringLiteral("redemption"),
+                                         text(b.used), text(budget));
+                    if (b.perWeek > 0) {
+                        a.exhaustionAt = now + (budget - b.used) * 7 * 24 * 3'600'000 / b.perWeek;
+                        a.message += QStringLiteral("; at the last 7 days' pace it runs out on %1").arg(day(*a.exhaustionAt));
+                    }
+                } else {
+                    continue;
+                }
+                alerts.append(a);
+            }
+            // Codes left to publish (campaigns of unique codes). None left is not told apart
+            // from codes generated as they are published (gift cards, referral rewards).
+            if (const auto it = codes.constFind(base.campaignId); it != codes.cend() && !q.value(7).toBool()) {
+                const auto [remaining, all] = *it;
+                if (all >= 10 && remaining > 0 && remaining * 10 < all && remaining < 1000) {
+                    CampaignAlert a = base;
+                    a.kind = CampaignAlert::Kind::CodesLow;
+                    a.message = QStringLiteral("only %1 of %2 codes left to publish").arg(c.toString(remaining), c.toString(all));
+                    alerts.append(a);
+                }
+            }
+            // Ending soon.
+            if (!q.value(2).isNull() && q.value(2).toLongLong() - now <= 7LL * 24 * 3'600'000) {
+                CampaignAlert a = base;
+                a.kind = CampaignAlert::Kind::ExpiringSoon;
+                a.message = QStringLiteral("ends on %1").arg(QDateTime::fromMSecsSinceEpoch(q.value(2).toLongLong(), QTimeZone::utc())
+                                                                 .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")));
+                alerts.append(a);
+            }
+            // A failure rate far above the usual.
+            if (p.attempts24 >= 20 && p.attempts30 > 0) {
+                const double today = double(p.failed24) / double(p.attempts24);
+                const double usual = double(p.failed30) / double(p.attempts30);
+                if (today >= 0.5 && today >= 2 * usual) {
+                    CampaignAlert a = base;
+                    a.kind = CampaignAlert::Kind::FailureSpike;
+                    a.message = QStringLiteral("%1% of the last 24 hours' %2 attempts failed (usually %3%)")
+                                    .arg(qRound(today * 100)).arg(p.attempts24).arg(qRound(usual * 100));
+                    alerts.append(a);
+                }
+            }
+        }
+        return alerts;
+    });
 }
 
 Result<qint64> StatsStore::rebuild()

@@ -49,6 +49,18 @@ struct StatsQuery
     QStringList campaignIds;
 };
 
+// Something about an active campaign a marketer should look at now.
+struct CampaignAlert
+{
+    enum class Kind { BudgetExhausted, BudgetLow, CodesLow, ExpiringSoon, FailureSpike };
+    Kind kind = Kind::BudgetLow;
+    QString campaignId;
+    QString campaignName;
+    QString message;                     // for people, with the figures
+    std::optional<qint64> exhaustionAt;  // budget alerts: when it runs out at the last 7 days' pace (UTC ms)
+    bool operator==(const CampaignAlert &) const = default;
+};
+
 // What the dashboard's campaign activity shows for a query, from one read snapshot.
 struct ActivitySnapshot
 {
@@ -56,6 +68,7 @@ struct ActivitySnapshot
     QList<StatsBucket> perCampaign; // summed over the hours
     QList<FailureCount> failures;
     QList<std::pair<QString, QString>> campaigns; // id, name of every campaign, by name (full loads only)
+    QList<CampaignAlert> alerts;                  // at the time of the load (full loads only)
     qint64 dataVersion = 0;         // SQLite's data_version on the reading connection
 };
 
@@ -75,11 +88,22 @@ public:
     // Failed attempts by failure key, most first.
     Result<QList<FailureCount>> failures(const StatsQuery &query);
 
-    // hourly() (from `tailFromHour` on, when given), byCampaign() and failures() together.
-    Result<ActivitySnapshot> activity(const StatsQuery &query, std::optional<qint64> tailFromHour = {});
+    // hourly() (from `tailFromHour` on, when given), byCampaign() and failures() together;
+    // a full load (no tail) adds the campaigns and the alerts at `now`.
+    Result<ActivitySnapshot> activity(const StatsQuery &query, std::optional<qint64> tailFromHour = {}, qint64 now = 0);
     // SQLite's PRAGMA data_version: changes when another connection (of any process)
     // commits to the file. Cheap; no table is read.
     Result<qint64> dataVersion();
+
+    // The alerts for the running campaigns (active, started, not expired) at `now`:
+    // - BudgetExhausted / BudgetLow: a discount or redemption budget used up, or 80 %
+    //   used, with the date it runs out at the last 7 days' pace;
+    // - CodesLow: some, but under a tenth (and under 1 000), of a campaign's codes left
+    //   to publish;
+    // - ExpiringSoon: ends within 7 days;
+    // - FailureSpike: the last 24 hours' failure rate is twice the last 30 days' (and at
+    //   least 20 attempts and 50 %).
+    Result<QList<CampaignAlert>> alerts(qint64 now);
 
     // Throws the counters away and recounts them from the redemptions and codes, in one
     // transaction (or the caller's). Returns the buckets written.

@@ -13,6 +13,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QLineSeries>
 #include <QProcess>
 #include <QSignalSpy>
@@ -46,6 +47,7 @@ private slots:
     void anotherProcessShowsUpLive();
     void campaignFilterNarrows();
     void chartsSaveAsPngSvgAndCsv();
+    void alertsShowWhatNeedsAttention();
 
 private:
     Store::StatsBucket storeTotal(const Store::StatsQuery &query);
@@ -198,6 +200,26 @@ void TestDashboard::chartsSaveAsPngSvgAndCsv()
     QVERIFY(!refused.ok());
     QVERIFY(refused.error().message.contains(u".png"_s));
     QVERIFY(!QFile::exists(m_dir.filePath(u"chart.gif"_s)));
+}
+
+void TestDashboard::alertsShowWhatNeedsAttention()
+{
+    {
+        auto writer = Tests::openConnection(m_path, Store::Connection::Access::ReadWrite);
+        QVERIFY(writer);
+        PD_VERIFY_OK(Tests::execute(*writer, u"UPDATE campaigns SET expiration_date = ? WHERE id = 'camp_free_shipping'"_s,
+                                    {QDateTime::currentMSecsSinceEpoch() + 2 * 24 * 3'600'000LL}));
+    }
+    Ui::ActivityPanel panel;
+    QVERIFY(openForAYear(panel));
+    QVERIFY(!panel.alertsLabel()->isHidden());
+    QVERIFY2(panel.alertsLabel()->text().contains(u"Free shipping"_s) && panel.alertsLabel()->text().contains(u"ends on"_s),
+             qPrintable(panel.alertsLabel()->text()));
+    // Another campaign chosen: its alerts only.
+    QSignalSpy loaded(&panel, &Ui::ActivityPanel::loaded);
+    panel.setCampaign(u"camp_referral"_s);
+    QVERIFY(loaded.wait(Timeout));
+    QVERIFY(!panel.alertsLabel()->text().contains(u"Free shipping"_s));
 }
 
 QTEST_MAIN(TestDashboard)

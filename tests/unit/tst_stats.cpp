@@ -35,6 +35,7 @@ private slots:
     void killedRedeemersLeaveAgreement();
     void checkFindsTamperingAndRebuildRepairs();
     void readsSumTheRightBuckets();
+    void alertsSayWhatNeedsAttention();
 
 private:
     void expectAgreement();
@@ -287,6 +288,79 @@ void TestStats::readsSumTheRightBuckets()
         QCOMPARE(failures.value()[i].failureCode, failed.value()[i][0].toString());
         QCOMPARE(failures.value()[i].attempts, failed.value()[i][1].toLongLong());
     }
+}
+
+void TestStats::alertsSayWhatNeedsAttention()
+{
+    const qint64 now = m_now + 1000;
+    using Kind = Store::CampaignAlert::Kind;
+    auto alertsFor = [&](const QString &campaign) {
+        QList<Kind> kinds;
+        auto all = StatsStore(*m_db).alerts(now);
+        if (all) {
+            for (const Store::CampaignAlert &a : all.value())
+                if (a.campaignId == campaign)
+                    kinds << a.kind;
+        }
+        return kinds;
+    };
+    auto before = StatsStore(*m_db).alerts(now);
+    PD_VERIFY_OK(before);
+
+    // A discount budget 90 % used, with discount given in the last 7 days: low, with a date.
+    PD_VERIFY_OK(Tests::execute(*m_db, u"UPDATE campaigns SET definition = json_set(definition, '$.limits.budget.discount_amount', 100000) "
+                                       "WHERE id = 'camp_flash'"_s));
+    PD_VERIFY_OK(Tests::execute(*m_db, u"INSERT OR REPLACE INTO campaign_usage(campaign_id, day, redemptions, discount) "
+                                       "VALUES ('camp_flash', '', 10, 90000)"_s));
+    PD_VERIFY_OK(Tests::execute(*m_db, u"INSERT INTO redemptions (created_at, campaign_id, result, discount_amount, order_amount) "
+                                       "VALUES (?, 'camp_flash', 'SUCCESS', 2000, 9000)"_s,
+                                {now - 2 * 24 * 3'600'000LL}));
+    auto all = StatsStore(*m_db).alerts(now);
+    PD_VERIFY_OK(all);
+    const auto budget = std::find_if(all.value().cbegin(), all.value().cend(), [](const Store::CampaignAlert &a) {
+        return a.campaignId == u"camp_flash"_s && a.kind == Kind::BudgetLow;
+    });
+    QVERIFY(budget != all.value().cend());
+    QVERIFY2(budget->message.contains(u"90%"_s) && budget->message.contains(u"900.00 of 1000.00"_s), qPrintable(budget->message));
+    QVERIFY(budget->exhaustionAt && *budget->exhaustionAt > now);
+    QVERIFY(budget->message.contains(u"runs out on"_s));
+    // Used up.
+    PD_VERIFY_OK(Tests::execute(*m_db, u"UPDATE campaign_usage SET discount = 100000 WHERE campaign_id = 'camp_flash' AND day = ''"_s));
+    QVERIFY(alertsFor(u"camp_flash"_s).contains(Kind::BudgetExhausted));
+
+    // Ending in three days.
+    PD_VERIFY_OK(Tests::execute(*m_db, u"UPDATE campaigns SET expiration_date = ? WHERE id = 'camp_loyal_15'"_s,
+                                {now + 3 * 24 * 3'600'000LL}));
+    QVERIFY(alertsFor(u"camp_loyal_15"_s).contains(Kind::ExpiringSoon));
+    // Expired: no longer running, no alerts at all.
+    PD_VERIFY_OK(Tests::execute(*m_db, u"UPDATE campaigns SET expiration_date = ? WHERE id = 'camp_loyal_15'"_s, {now - 1}));
+    QVERIFY(alertsFor(u"camp_loyal_15"_s).isEmpty());
+
+    // Unique codes nearly all published.
+    PD_VERIFY_OK(Tests::execute(*m_db, u"INSERT INTO codes (code, campaign_id, created_at) "
+                                       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) "
+                                       "SELECT 'ALERT-' || i, 'camp_spend_tiers', ? FROM n"_s,
+                                {now}));
+    PD_VERIFY_OK(Tests::execute(*m_db, u"UPDATE codes SET customer_id = 1, published_at = ? WHERE code LIKE 'ALERT-%' AND code <> 'ALERT-1'"_s,
+                                {now}));
+    QVERIFY(alertsFor(u"camp_spend_tiers"_s).contains(Kind::CodesLow));
+
+    // Failures spiking: a campaign that usually succeeds (80 successes over the last
+    // month) fails 30 times in the last hour.
+    PD_VERIFY_OK(Tests::execute(*m_db, u"INSERT INTO redemptions (created_at, campaign_id, result, discount_amount) "
+                                       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 80) "
+                                       "SELECT ? - i * 8 * 3600000, 'camp_bogo_dental', 'SUCCESS', 100 FROM n"_s,
+                                {now - 24 * 3'600'000LL}));
+    QVERIFY(!alertsFor(u"camp_bogo_dental"_s).contains(Kind::FailureSpike));
+    PD_VERIFY_OK(Tests::execute(*m_db, u"INSERT INTO redemptions (created_at, campaign_id, result, failure_code) "
+                                       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30) "
+                                       "SELECT ? - i * 60000, 'camp_bogo_dental', 'FAILURE', 'order_rules_violated' FROM n"_s,
+                                {now}));
+    QVERIFY(alertsFor(u"camp_bogo_dental"_s).contains(Kind::FailureSpike));
+    // A paused campaign is not running: never an alert.
+    PD_VERIFY_OK(Tests::execute(*m_db, u"UPDATE campaigns SET status = 'paused' WHERE id = 'camp_flash'"_s));
+    QVERIFY(alertsFor(u"camp_flash"_s).isEmpty());
+    expectAgreement();
 }
 
 QTEST_GUILESS_MAIN(TestStats)

@@ -96,6 +96,7 @@ void setBars(QChartView *view, const QString &setName, const QStringList &labels
 
 ActivityPanel::ActivityPanel(QWidget *parent)
     : QWidget(parent), m_period(new QComboBox(this)), m_campaign(new QComboBox(this)), m_status(new QLabel(this)),
+      m_alerts(new QLabel(this)),
       m_redemptions(new KpiTile(tr("Redemptions"), this)), m_successRate(new KpiTile(tr("Success rate"), this)),
       m_discount(new KpiTile(tr("Discount given"), this)), m_revenue(new KpiTile(tr("Revenue influenced"), this)),
       m_rollbacks(new KpiTile(tr("Rollbacks"), this)), m_codes(new KpiTile(tr("Codes published"), this)),
@@ -127,6 +128,12 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     controls->addWidget(m_campaign);
     controls->addSpacing(12);
     controls->addWidget(m_status, 1);
+
+    m_alerts->setObjectName(QStringLiteral("activityAlerts"));
+    m_alerts->setWordWrap(true);
+    m_alerts->setTextFormat(Qt::RichText);
+    m_alerts->setVisible(false);
+    m_alerts->setStyleSheet(QStringLiteral("QLabel { background: #fff4e5; border: 1px solid #f0c27b; border-radius: 4px; padding: 6px 10px; }"));
 
     auto *tiles = new QHBoxLayout;
     tiles->setSpacing(12);
@@ -173,6 +180,7 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(controls);
+    layout->addWidget(m_alerts);
     layout->addLayout(tiles);
     layout->addLayout(charts, 1);
 
@@ -311,6 +319,15 @@ void ActivityPanel::apply(quint64 generation, const Result<Store::ActivitySnapsh
         top = std::max(top, p.y());
     m_countAxis->setRange(0, top * 1.1);
     m_countAxis->applyNiceNumbers();
+    // Alerts: budgets and codes running out, campaigns ending, failures spiking.
+    QStringList alerts;
+    for (const Store::CampaignAlert &a : s.alerts) {
+        if (!m_query.campaignIds.isEmpty() && !m_query.campaignIds.contains(a.campaignId))
+            continue;
+        alerts << QStringLiteral("⚠ <b>%1</b>: %2").arg(a.campaignName.toHtmlEscaped(), a.message.toHtmlEscaped());
+    }
+    m_alerts->setText(alerts.join(QStringLiteral("<br>")));
+    m_alerts->setVisible(!alerts.isEmpty());
     m_updates = 0;
     m_polledHour = m_query.toHour - 1;
     m_loaded = true;

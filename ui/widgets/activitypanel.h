@@ -59,6 +59,7 @@ public:
     qint64 updates() const { return m_updates; } // live updates applied since the last load
     QComboBox *periodBox() const { return m_period; }
     QComboBox *campaignBox() const { return m_campaign; }
+    QLabel *alertsLabel() const { return m_alerts; }
     KpiTile *redemptionsTile() const { return m_redemptions; }
     KpiTile *discountTile() const { return m_discount; }
     QLineSeries *succeededSeries() const { return m_succeeded; }
@@ -101,6 +102,7 @@ private:
     QComboBox *m_period;
     QComboBox *m_campaign;
     QLabel *m_status;
+    QLabel *m_alerts;
     KpiTile *m_redemptions;
     KpiTile *m_successRate;
     KpiTile *m_discount;
