@@ -99,6 +99,16 @@ void screenshotEditor(PromoDesk::Ui::MainWindow &window, const QString &dir)
         PromoDesk::Ui::TryItPanel *tryIt = editor->tryItPanel();
         QObject::connect(tryIt, &PromoDesk::Ui::TryItPanel::finished, editor, [editor, dir] {
             save(editor, QDir(dir).filePath(QStringLiteral("campaignEditor-tryit.png")));
+            // The campaign's own activity over the demo's last 90 days.
+            editor->showSection(CampaignEditor::Analytics);
+            editor->analyticsPanel()->setPeriod(PromoDesk::Ui::ActivityPanel::Period::Last90Days);
+            QElapsedTimer waited;
+            waited.start();
+            while (waited.elapsed() < 5000
+                   && !(editor->analyticsPanel()->isLoaded() && editor->analyticsPanel()->query().toHour
+                                                                     - editor->analyticsPanel()->query().fromHour > 30 * 24))
+                QApplication::processEvents(QEventLoop::AllEvents, 50);
+            save(editor, QDir(dir).filePath(QStringLiteral("campaignEditor-analytics.png")));
             editor->close();
             screenshotSegmentBuilder(dir);
         });

@@ -1,6 +1,7 @@
 #include "statsstore.h"
 
 #include "connection.h"
+#include "listexport.h"
 #include "sqlutil.h"
 
 #include <QDateTime>
@@ -163,6 +164,7 @@ Result<ActivitySnapshot> StatsStore::activity(const StatsQuery &query, std::opti
             if (!alerts)
                 return alerts.error();
             snapshot.alerts = alerts.value();
+            snapshot.currency = workspaceCurrency(m_connection);
         }
         return snapshot;
     });

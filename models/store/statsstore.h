@@ -69,6 +69,7 @@ struct ActivitySnapshot
     QList<FailureCount> failures;
     QList<std::pair<QString, QString>> campaigns; // id, name of every campaign, by name (full loads only)
     QList<CampaignAlert> alerts;                  // at the time of the load (full loads only)
+    QString currency;                             // the workspace's (full loads only)
     qint64 dataVersion = 0;         // SQLite's data_version on the reading connection
 };
 

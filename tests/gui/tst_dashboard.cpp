@@ -147,6 +147,14 @@ void TestDashboard::campaignFilterNarrows()
     const Store::StatsBucket one = panel.totals();
     QCOMPARE(one, storeTotal(panel.query()));
     QVERIFY(one.redemptionsSucceeded > 0 && one.redemptionsSucceeded < all.redemptionsSucceeded);
+
+    // The campaign editor's Analytics: one campaign, fixed, no campaign list.
+    Ui::ActivityPanel fixed;
+    fixed.setFixedCampaign(busiest.value().toString());
+    QVERIFY(openForAYear(fixed));
+    QVERIFY(fixed.campaignBox()->isHidden());
+    QCOMPARE(fixed.query().campaignIds, QStringList{busiest.value().toString()});
+    QCOMPARE(fixed.totals(), one);
 }
 
 void TestDashboard::chartsSaveAsPngSvgAndCsv()

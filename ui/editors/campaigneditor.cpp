@@ -9,6 +9,7 @@
 #include "widgets/codegeneratorpanel.h"
 #include "widgets/moneyedit.h"
 #include "widgets/schedulepreview.h"
+#include "widgets/activitypanel.h"
 #include "widgets/tryitpanel.h"
 
 #include <QAction>
@@ -199,7 +200,7 @@ CampaignEditor::Section sectionOf(const QString &where)
 }
 
 const char *const SectionNames[] = {"Basics", "Discount", "Tiers", "Eligibility", "Limits & budgets",
-                                    "Schedule", "Codes", "Stacking", "Try it"};
+                                    "Schedule", "Codes", "Stacking", "Try it", "Analytics"};
 
 } // namespace
 
@@ -233,6 +234,11 @@ CampaignEditor::CampaignEditor(const QString &workspacePath, std::shared_ptr<Cam
             m_tryIt->setWorkspace(m_path);
             return m_tryIt;
         },
+        [this] {
+            m_analytics = new ActivityPanel;
+            m_analytics->setObjectName(QStringLiteral("analytics"));
+            return m_analytics;
+        },
     };
     for (int i = 0; i < SectionCount; ++i) {
         auto *page = new QWidget;
@@ -242,6 +248,8 @@ CampaignEditor::CampaignEditor(const QString &workspacePath, std::shared_ptr<Cam
         m_pageProblems.insert(i, page->findChild<QLabel *>(QStringLiteral("problem%1").arg(i)));
         QWidget *content = builders[i]();
         layout->addWidget(i == TryIt || i == Tiers ? content : scrolled(content), 1);
+        if (i == Analytics)
+            content->setMinimumHeight(1100);
         m_pages->addWidget(page);
     }
 
@@ -300,6 +308,14 @@ CampaignEditor::CampaignEditor(const QString &workspacePath, std::shared_ptr<Cam
     createActions();
 
     connect(m_sections, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    // Analytics reads the statistics only when first shown, for the campaign as saved.
+    connect(m_sections, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row != Analytics)
+            return;
+        const QString id = m_document->campaign().id;
+        m_analytics->setFixedCampaign(id.isEmpty() ? QStringLiteral("(not saved yet)") : id);
+        m_analytics->setWorkspace(m_path, QString());
+    });
     connect(m_document, &CampaignDocument::changed, this, &CampaignEditor::reload);
     connect(m_document, &CampaignDocument::modifiedChanged, this, &CampaignEditor::updateTitle);
     connect(m_loadWatcher, &QFutureWatcherBase::finished, this, &CampaignEditor::onLoaded);
@@ -1408,8 +1424,9 @@ void CampaignEditor::updateSections()
         true,
         true,
         c.hasCodes(),
-        true,
-        true,
+        true, // stacking
+        true, // try it
+        true, // analytics
     };
     for (int i = 0; i < SectionCount; ++i)
         m_sections->item(i)->setHidden(!visible[i]);

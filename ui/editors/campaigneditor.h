@@ -37,6 +37,7 @@ class MoneyEdit;
 class RulesEditor;
 class SchedulePreview;
 class TryItPanel;
+class ActivityPanel;
 
 // The campaign editor: one window per campaign, with a section for everything the
 // engine can do — basics, discount, tiers, eligibility rules, limits and budgets,
@@ -49,7 +50,7 @@ class CampaignEditor : public QMainWindow
     Q_OBJECT
 
 public:
-    enum Section { Basics, DiscountSection, Tiers, Eligibility, LimitsSection, ScheduleSection, Codes, Stacking, TryIt, SectionCount };
+    enum Section { Basics, DiscountSection, Tiers, Eligibility, LimitsSection, ScheduleSection, Codes, Stacking, TryIt, Analytics, SectionCount };
 
     // `drafts` empty: the drafts of `workspacePath` in the usual place.
     explicit CampaignEditor(const QString &workspacePath, std::shared_ptr<Engine::CampaignDrafts> drafts = {},
@@ -83,6 +84,8 @@ public:
     SchedulePreview *schedulePreview() const { return m_preview; }
     CodeGeneratorPanel *codePanel() const { return m_codes; }
     TryItPanel *tryItPanel() const { return m_tryIt; }
+    // The campaign's own activity (the dashboard's charts for this campaign), loaded when shown.
+    ActivityPanel *analyticsPanel() const { return m_analytics; }
     QMessageBox *unsavedGuard() const { return m_guard; }
 
 public slots:
@@ -224,6 +227,7 @@ private:
     QSpinBox *m_priority = nullptr;
     // Try it
     TryItPanel *m_tryIt = nullptr;
+    ActivityPanel *m_analytics = nullptr;
 
     QFutureWatcher<Result<Store::EditorData>> *m_loadWatcher;
     QFutureWatcher<Result<Engine::Campaign>> *m_saveWatcher;

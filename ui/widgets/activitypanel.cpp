@@ -137,8 +137,10 @@ ActivityPanel::ActivityPanel(QWidget *parent)
 
     auto *tiles = new QHBoxLayout;
     tiles->setSpacing(12);
-    for (KpiTile *tile : {m_redemptions, m_successRate, m_discount, m_revenue, m_rollbacks, m_codes})
+    for (KpiTile *tile : {m_redemptions, m_successRate, m_discount, m_revenue, m_rollbacks, m_codes}) {
+        tile->setMinimumWidth(130);
         tiles->addWidget(tile);
+    }
 
     m_timeChart = chartView(tr("Redemptions over time (UTC)"), this);
     m_succeeded = new QLineSeries;
@@ -222,6 +224,13 @@ void ActivityPanel::setPeriod(Period period)
     m_period->setCurrentIndex(std::max(0, m_period->findData(int(period))));
 }
 
+void ActivityPanel::setFixedCampaign(const QString &campaignId)
+{
+    m_fixedCampaign = campaignId;
+    m_campaign->setVisible(campaignId.isEmpty());
+    reload();
+}
+
 void ActivityPanel::setCampaign(const QString &campaignId)
 {
     m_campaign->setCurrentIndex(std::max(0, m_campaign->findData(campaignId)));
@@ -255,7 +264,7 @@ void ActivityPanel::reload()
     }
     m_query.fromHour = today - qint64(days - 1) * 24;
     m_query.toHour = nowHour + 1;
-    const QString campaign = m_campaign->currentData().toString();
+    const QString campaign = m_fixedCampaign.isEmpty() ? m_campaign->currentData().toString() : m_fixedCampaign;
     m_query.campaignIds = campaign.isEmpty() ? QStringList() : QStringList{campaign};
     m_status->setText(tr("Loading…"));
     m_loaded = false;
@@ -276,6 +285,8 @@ void ActivityPanel::apply(quint64 generation, const Result<Store::ActivitySnapsh
     }
     const Store::ActivitySnapshot &s = result.value();
     m_version = s.dataVersion;
+    if (m_currency.isEmpty())
+        m_currency = s.currency;
     m_hourly.clear();
     for (const StatsBucket &b : s.hourly)
         m_hourly.insert(b.hour, b);

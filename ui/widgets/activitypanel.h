@@ -47,6 +47,8 @@ public:
     void setWorkspace(const QString &path, const QString &currency);
     void setPeriod(Period period);
     void setCampaign(const QString &campaignId); // empty: all campaigns
+    // One campaign only (the campaign editor's Analytics): the campaign list is hidden.
+    void setFixedCampaign(const QString &campaignId);
 
     // Saves a chart as PNG or SVG, or its data as CSV, by the file's suffix (.png, .svg,
     // .csv); whole or not at all (QSaveFile). Also on each chart's context menu.
@@ -97,6 +99,7 @@ private:
     qint64 m_polledHour = 0; // the current hour at the last poll
     bool m_loaded = false;
     bool m_polling = false;
+    QString m_fixedCampaign;
     qint64 m_updates = 0;
 
     QComboBox *m_period;
