@@ -6,9 +6,7 @@ using namespace PromoDesk::Store;
 
 Result<qint64> CustomerLoader::count(quint64 generation, const CustomerQuery &query)
 {
-    if (isStale(generation))
-        return superseded();
-    if (Status s = ensureOpen(); !s)
+    if (Status s = ready(generation); !s)
         return s.error();
     CustomerRepository repository(connection());
     auto matches = repository.count(query);
@@ -28,9 +26,7 @@ Result<qint64> CustomerLoader::count(quint64 generation, const CustomerQuery &qu
 
 Result<QList<CustomerRow>> CustomerLoader::loadPage(const PageRequest &request)
 {
-    if (isStale(request.generation))
-        return superseded();
-    if (Status s = ensureOpen(); !s)
+    if (Status s = ready(request.generation); !s)
         return s.error();
     CustomerRepository repository(connection());
     PageRequest planned = request;

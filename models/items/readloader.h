@@ -36,6 +36,14 @@ protected:
     Status ensureOpen();
     Store::Connection &connection() { return *m_connection; }
     Error superseded() const { return Error{QStringLiteral("superseded"), {}}; }
+    // Ready to run a request of `generation`: the error "superseded" when it is no longer
+    // the latest, or why the connection cannot open.
+    Status ready(quint64 generation)
+    {
+        if (isStale(generation))
+            return superseded();
+        return ensureOpen();
+    }
 
 private:
     QString m_path;

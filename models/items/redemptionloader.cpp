@@ -9,9 +9,7 @@ using namespace PromoDesk::Store;
 Result<std::shared_ptr<const RedemptionSnapshot>> RedemptionLoader::snapshot(quint64 generation, const RedemptionFilter &filter,
                                                                              const RedemptionOrder &order)
 {
-    if (isStale(generation))
-        return superseded();
-    if (Status s = ensureOpen(); !s)
+    if (Status s = ready(generation); !s)
         return s.error();
     if (connection().inTransaction())
         connection().rollback(); // a snapshot whose totals were superseded
@@ -38,9 +36,7 @@ Result<RedemptionTotals> RedemptionLoader::totals(quint64 generation, const Rede
 
 Result<QList<RedemptionRow>> RedemptionLoader::rows(quint64 generation, const QList<qint64> &ids)
 {
-    if (isStale(generation))
-        return superseded();
-    if (Status s = ensureOpen(); !s)
+    if (Status s = ready(generation); !s)
         return s.error();
     return RedemptionList(connection()).rows(ids);
 }

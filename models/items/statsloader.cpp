@@ -8,9 +8,7 @@ using namespace PromoDesk::Store;
 
 Result<ActivitySnapshot> StatsLoader::load(quint64 generation, const StatsQuery &query)
 {
-    if (isStale(generation))
-        return superseded();
-    if (Status s = ensureOpen(); !s)
+    if (Status s = ready(generation); !s)
         return s.error();
     return StatsStore(connection()).activity(query, std::nullopt, QDateTime::currentMSecsSinceEpoch());
 }
@@ -18,9 +16,7 @@ Result<ActivitySnapshot> StatsLoader::load(quint64 generation, const StatsQuery 
 Result<std::optional<ActivitySnapshot>> StatsLoader::poll(quint64 generation, const StatsQuery &query, qint64 tailFromHour,
                                                           qint64 seenVersion)
 {
-    if (isStale(generation))
-        return superseded();
-    if (Status s = ensureOpen(); !s)
+    if (Status s = ready(generation); !s)
         return s.error();
     StatsStore stats(connection());
     auto version = stats.dataVersion();
