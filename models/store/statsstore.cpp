@@ -154,6 +154,19 @@ Result<ActivitySnapshot> StatsStore::activity(const StatsQuery &query, std::opti
         if (!failures)
             return failures.error();
         snapshot.failures = failures.value();
+        if (query.campaignIds.size() == 1) {
+            auto budget = runQuery(m_connection,
+                                   QStringLiteral("SELECT json_extract(c.definition, '$.limits.budget.discount_amount'), "
+                                                  "ifnull(u.discount, 0) FROM campaigns c LEFT JOIN campaign_usage u "
+                                                  "ON u.campaign_id = c.id AND u.day = '' WHERE c.id = ?"),
+                                   {query.campaignIds.constFirst()});
+            if (!budget)
+                return budget.error();
+            if (budget.value().next() && !budget.value().value(0).isNull() && budget.value().value(0).toLongLong() > 0) {
+                snapshot.budgetDiscount = budget.value().value(0).toLongLong();
+                snapshot.budgetUsed = budget.value().value(1).toLongLong();
+            }
+        }
         if (!tailFromHour) {
             auto campaigns = runQuery(m_connection, QStringLiteral("SELECT id, name FROM campaigns ORDER BY name"));
             if (!campaigns)

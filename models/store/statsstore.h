@@ -70,6 +70,10 @@ struct ActivitySnapshot
     QList<std::pair<QString, QString>> campaigns; // id, name of every campaign, by name (full loads only)
     QList<CampaignAlert> alerts;                  // at the time of the load (full loads only)
     QString currency;                             // the workspace's (full loads only)
+    // One campaign with a discount budget: the budget and how much of it is used now
+    // (the engine's own counter).
+    std::optional<qint64> budgetDiscount;
+    qint64 budgetUsed = 0;
     qint64 dataVersion = 0;         // SQLite's data_version on the reading connection
 };
 

@@ -7,6 +7,9 @@
 #include "engine/democampaigns.h"
 #include "widgets/activitypanel.h"
 #include "widgets/kpitile.h"
+
+#include <QChart>
+#include <QChartView>
 #include "common/csv.h"
 #include "testsupport.h"
 
@@ -48,6 +51,7 @@ private slots:
     void campaignFilterNarrows();
     void chartsSaveAsPngSvgAndCsv();
     void alertsShowWhatNeedsAttention();
+    void budgetBurnDownProjectsTheRunOutDay();
 
 private:
     Store::StatsBucket storeTotal(const Store::StatsQuery &query);
@@ -228,6 +232,43 @@ void TestDashboard::alertsShowWhatNeedsAttention()
     panel.setCampaign(u"camp_referral"_s);
     QVERIFY(loaded.wait(Timeout));
     QVERIFY(!panel.alertsLabel()->text().contains(u"Free shipping"_s));
+}
+
+void TestDashboard::budgetBurnDownProjectsTheRunOutDay()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    {
+        auto writer = Tests::openConnection(m_path, Store::Connection::Access::ReadWrite);
+        QVERIFY(writer);
+        // 60.00 of a 100.00 budget used, 5.00 of it given an hour ago.
+        PD_VERIFY_OK(Tests::execute(*writer, u"UPDATE campaigns SET definition = json_set(definition, '$.limits.budget.discount_amount', 10000) "
+                                             "WHERE id = 'camp_welcome_week'"_s));
+        PD_VERIFY_OK(Tests::execute(*writer, u"INSERT OR REPLACE INTO campaign_usage(campaign_id, day, redemptions, discount) "
+                                             "VALUES ('camp_welcome_week', '', 12, 6000)"_s));
+        PD_VERIFY_OK(Tests::execute(*writer, u"INSERT INTO redemptions (created_at, campaign_id, result, discount_amount, order_amount) "
+                                             "VALUES (?, 'camp_welcome_week', 'SUCCESS', 500, 5000)"_s,
+                                    {now - 3'600'000LL}));
+    }
+    Ui::ActivityPanel panel;
+    panel.setFixedCampaign(u"camp_welcome_week"_s);
+    QVERIFY(openForAYear(panel));
+    QVERIFY(!panel.budgetChart()->isHidden());
+    QVERIFY(panel.budgetUsedSeries());
+    QCOMPARE(panel.budgetUsedSeries()->points().constLast().y(), 60.0);
+    // The week's net discount, recounted: 40.00 left at that pace.
+    auto week = Tests::scalar(*m_db, u"SELECT sum(discount - rolled_back_discount) FROM campaign_stats "
+                                     "WHERE campaign_id = 'camp_welcome_week' AND hour >= ?"_s,
+                              {Store::StatsStore::hourOf(now) - 7 * 24});
+    PD_VERIFY_OK(week);
+    QVERIFY(week.value().toLongLong() >= 500);
+    const qint64 expected = now + 4000LL * 7 * 24 * 3'600'000 / week.value().toLongLong();
+    QVERIFY(panel.projectedExhaustion());
+    QVERIFY(std::abs(*panel.projectedExhaustion() - expected) < 60'000);
+    QVERIFY(panel.budgetChart()->chart()->title().contains(u"runs out on"_s));
+    // Every campaign: no burn-down.
+    Ui::ActivityPanel all;
+    QVERIFY(openForAYear(all));
+    QVERIFY(all.budgetChart()->isHidden());
 }
 
 QTEST_MAIN(TestDashboard)

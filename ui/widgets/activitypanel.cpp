@@ -166,10 +166,15 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     m_campaignChart = chartView(tr("Top campaigns by discount"), this);
     m_hourChart = chartView(tr("Redemptions by hour of day (UTC)"), this);
     m_weekdayChart = chartView(tr("Redemptions by day of week (UTC)"), this);
-    for (Chart c : {Chart::OverTime, Chart::FailureReasons, Chart::TopCampaigns, Chart::HourOfDay, Chart::DayOfWeek})
+    m_budgetChart = chartView(tr("Budget burn-down"), this);
+    m_budgetChart->setObjectName(QStringLiteral("budgetChart"));
+    m_budgetChart->setVisible(false);
+    for (Chart c : {Chart::OverTime, Chart::FailureReasons, Chart::TopCampaigns, Chart::HourOfDay, Chart::DayOfWeek,
+                    Chart::BudgetBurnDown})
         addExportMenu(view(c), c);
 
     auto *charts = new QGridLayout;
+    charts->addWidget(m_budgetChart, 3, 0, 1, 2);
     charts->addWidget(m_timeChart, 0, 0, 1, 2);
     charts->addWidget(m_failureChart, 1, 0);
     charts->addWidget(m_campaignChart, 1, 1);
@@ -287,6 +292,8 @@ void ActivityPanel::apply(quint64 generation, const Result<Store::ActivitySnapsh
     m_version = s.dataVersion;
     if (m_currency.isEmpty())
         m_currency = s.currency;
+    m_budget = s.budgetDiscount;
+    m_budgetSpent = s.budgetUsed;
     m_hourly.clear();
     for (const StatsBucket &b : s.hourly)
         m_hourly.insert(b.hour, b);
@@ -345,6 +352,7 @@ void ActivityPanel::apply(quint64 generation, const Result<Store::ActivitySnapsh
     updateTiles();
     updateBars();
     updateTimeOfWeek();
+    updateBurnDown();
     m_status->setText(tr("Live: updates as redemptions happen, from any process. Right-click a chart to save it."));
     emit loaded();
 }
@@ -377,6 +385,8 @@ void ActivityPanel::applyTail(quint64 generation, const Result<std::optional<Sto
         return;
     const Store::ActivitySnapshot &s = *result.value();
     m_version = s.dataVersion;
+    m_budget = s.budgetDiscount;
+    m_budgetSpent = s.budgetUsed;
     QSet<qint64> buckets;
     for (const StatsBucket &b : s.hourly) {
         m_hourly.insert(b.hour, b);
@@ -392,6 +402,7 @@ void ActivityPanel::applyTail(quint64 generation, const Result<std::optional<Sto
     updateTiles();
     updateBars();
     updateTimeOfWeek();
+    updateBurnDown();
     emit updated();
 }
 
@@ -491,6 +502,7 @@ QChartView *ActivityPanel::view(Chart chart) const
     case Chart::TopCampaigns: return m_campaignChart;
     case Chart::HourOfDay: return m_hourChart;
     case Chart::DayOfWeek: return m_weekdayChart;
+    case Chart::BudgetBurnDown: return m_budgetChart;
     }
     return m_timeChart;
 }
@@ -579,6 +591,13 @@ Status ActivityPanel::writeCsv(Chart chart, QIODevice *device) const
             csv.text(b.campaignId).text(m_names.value(b.campaignId)).number(b.redemptionsSucceeded).money(b.discount)
                 .money(b.rolledBackDiscount).text(m_currency).endRow();
         break;
+    case Chart::BudgetBurnDown:
+        csv.header({QStringLiteral("day_end"), QStringLiteral("budget_used"), QStringLiteral("budget"), QStringLiteral("currency")});
+        if (m_budgetUsed) {
+            for (const QPointF &p : m_budgetUsed->points())
+                csv.timestamp(qint64(p.x())).money(qRound64(p.y() * 100)).money(m_budget.value_or(0)).text(m_currency).endRow();
+        }
+        break;
     case Chart::HourOfDay:
     case Chart::DayOfWeek: {
         const bool hours = chart == Chart::HourOfDay;
@@ -595,6 +614,86 @@ Status ActivityPanel::writeCsv(Chart chart, QIODevice *device) const
     }
     }
     return csv.finish();
+}
+
+// One campaign with a discount budget: how much of it was used at the end of each day of
+// the period (the engine's counter now, less what the counters say came later), the
+// budget, and where the last 7 days' pace meets it.
+void ActivityPanel::updateBurnDown()
+{
+    m_exhaustion.reset();
+    m_budgetChart->setVisible(bool(m_budget));
+    QChart *chart = m_budgetChart->chart();
+    chart->removeAllSeries();
+    for (QAbstractAxis *axis : chart->axes()) {
+        chart->removeAxis(axis);
+        delete axis;
+    }
+    m_budgetUsed = nullptr;
+    if (!m_budget)
+        return;
+    const qint64 day = 24 * HourMs;
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const qint64 nowHour = StatsStore::hourOf(nowMs);
+    auto *used = new QLineSeries;
+    used->setName(tr("Used"));
+    // Walking back from now: used at the end of a day = used now - net discount after it.
+    QList<QPointF> points;
+    qint64 after = 0;
+    auto it = m_hourly.constEnd();
+    const qint64 firstDay = (m_query.fromHour * HourMs) / day * day;
+    for (qint64 end = (nowMs / day + 1) * day; end > firstDay; end -= day) {
+        while (it != m_hourly.constBegin() && std::prev(it).key() * HourMs >= end) {
+            --it;
+            after += it->netDiscount();
+        }
+        points.prepend(QPointF(qreal(std::min(end, nowMs)), qreal(m_budgetSpent - after) / 100.0));
+    }
+    used->replace(points);
+    m_budgetUsed = used;
+    qint64 lastWeek = 0;
+    for (auto h = m_hourly.lowerBound(nowHour - 7 * 24); h != m_hourly.constEnd(); ++h)
+        lastWeek += h->netDiscount();
+    qint64 axisEnd = nowMs;
+    auto *projected = new QLineSeries;
+    projected->setName(tr("At the last 7 days' pace"));
+    QPen dashed = projected->pen();
+    dashed.setStyle(Qt::DashLine);
+    projected->setPen(dashed);
+    const qint64 left = *m_budget - m_budgetSpent;
+    if (left > 0 && lastWeek > 0) {
+        m_exhaustion = nowMs + left * 7 * day / lastWeek;
+        const qint64 shown = std::min(*m_exhaustion, nowMs + 365 * day);
+        projected->append(qreal(nowMs), qreal(m_budgetSpent) / 100.0);
+        projected->append(qreal(shown), qreal(m_budgetSpent + (shown - nowMs) * lastWeek / (7 * day)) / 100.0);
+        axisEnd = shown;
+    }
+    auto *budget = new QLineSeries;
+    budget->setName(tr("Budget"));
+    budget->append(points.isEmpty() ? qreal(firstDay) : points.constFirst().x(), qreal(*m_budget) / 100.0);
+    budget->append(qreal(axisEnd), qreal(*m_budget) / 100.0);
+    budget->setColor(QColor(0xb3, 0x26, 0x1e));
+    for (QLineSeries *series : {used, projected, budget})
+        chart->addSeries(series);
+    auto *x = new QDateTimeAxis;
+    x->setFormat(QStringLiteral("MMM d yyyy"));
+    x->setRange(QDateTime::fromMSecsSinceEpoch(qint64(points.isEmpty() ? qreal(firstDay) : points.constFirst().x()), QTimeZone::utc()),
+                QDateTime::fromMSecsSinceEpoch(axisEnd, QTimeZone::utc()));
+    auto *y = new QValueAxis;
+    y->setLabelFormat(QStringLiteral("%.0f"));
+    y->setRange(0, qreal(std::max(*m_budget, m_budgetSpent)) / 100.0 * 1.1);
+    y->applyNiceNumbers();
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    for (QLineSeries *series : {used, projected, budget}) {
+        series->attachAxis(x);
+        series->attachAxis(y);
+    }
+    chart->setTitle(m_exhaustion ? tr("Budget burn-down (%1): %2 of %3 used; at the last 7 days' pace it runs out on %4")
+                                       .arg(m_currency, formatMoney(m_budgetSpent, m_currency), formatMoney(*m_budget, m_currency),
+                                            QDateTime::fromMSecsSinceEpoch(*m_exhaustion, QTimeZone::utc()).date().toString(Qt::ISODate))
+                                 : tr("Budget burn-down (%1): %2 of %3 used")
+                                       .arg(m_currency, formatMoney(m_budgetSpent, m_currency), formatMoney(*m_budget, m_currency)));
 }
 
 } // namespace PromoDesk::Ui

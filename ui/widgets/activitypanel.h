@@ -38,7 +38,7 @@ class ActivityPanel : public QWidget
 
 public:
     enum class Period { Today, Last7Days, Last30Days, Last90Days, Last365Days };
-    enum class Chart { OverTime, FailureReasons, TopCampaigns, HourOfDay, DayOfWeek };
+    enum class Chart { OverTime, FailureReasons, TopCampaigns, HourOfDay, DayOfWeek, BudgetBurnDown };
     static constexpr int PollMs = 500;
 
     explicit ActivityPanel(QWidget *parent = nullptr);
@@ -66,6 +66,10 @@ public:
     KpiTile *discountTile() const { return m_discount; }
     QLineSeries *succeededSeries() const { return m_succeeded; }
     QLineSeries *failedSeries() const { return m_failed; }
+    // The budget burn-down (shown for one campaign with a discount budget).
+    QChartView *budgetChart() const { return m_budgetChart; }
+    QLineSeries *budgetUsedSeries() const { return m_budgetUsed; }
+    std::optional<qint64> projectedExhaustion() const { return m_exhaustion; }
 
 signals:
     void loaded();
@@ -79,6 +83,7 @@ private:
     void updateTiles();
     void updateBars();
     void updateTimeOfWeek();
+    void updateBurnDown();
     void addExportMenu(QChartView *view, Chart chart);
     QChartView *view(Chart chart) const;
     Status writeCsv(Chart chart, QIODevice *device) const;
@@ -121,6 +126,11 @@ private:
     QChartView *m_campaignChart;
     QChartView *m_hourChart;
     QChartView *m_weekdayChart;
+    QChartView *m_budgetChart;
+    QLineSeries *m_budgetUsed = nullptr;
+    std::optional<qint64> m_budget;
+    qint64 m_budgetSpent = 0;
+    std::optional<qint64> m_exhaustion;
     QTimer *m_pollTimer;
 
     std::shared_ptr<std::atomic<quint64>> m_generation;
