@@ -73,6 +73,16 @@ void screenshotSegmentBuilder(const QString &dir)
     builder->setSegment(irish);
 }
 
+// Processes events until `done` holds or `ms` have passed.
+template <typename Done>
+void waitUntil(Done done, int ms = 5000)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!done() && timer.elapsed() < ms)
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+}
+
 // The campaign editor on the tiered promotion of the demo (scenario 02), one PNG per
 // section, then quits. Without that campaign, it just quits.
 void screenshotEditor(PromoDesk::Ui::MainWindow &window, const QString &dir)
@@ -102,12 +112,10 @@ void screenshotEditor(PromoDesk::Ui::MainWindow &window, const QString &dir)
             // The campaign's own activity over the demo's last 90 days.
             editor->showSection(CampaignEditor::Analytics);
             editor->analyticsPanel()->setPeriod(PromoDesk::Ui::ActivityPanel::Period::Last90Days);
-            QElapsedTimer waited;
-            waited.start();
-            while (waited.elapsed() < 5000
-                   && !(editor->analyticsPanel()->isLoaded() && editor->analyticsPanel()->query().toHour
-                                                                     - editor->analyticsPanel()->query().fromHour > 30 * 24))
-                QApplication::processEvents(QEventLoop::AllEvents, 50);
+            PromoDesk::Ui::ActivityPanel *analytics = editor->analyticsPanel();
+            waitUntil([analytics] {
+                return analytics->isLoaded() && analytics->query().toHour - analytics->query().fromHour > 30 * 24;
+            });
             save(editor, QDir(dir).filePath(QStringLiteral("campaignEditor-analytics.png")));
             editor->close();
             screenshotSegmentBuilder(dir);
@@ -124,15 +132,6 @@ void screenshotEditor(PromoDesk::Ui::MainWindow &window, const QString &dir)
     });
 }
 
-// Processes events until `done` holds or `ms` have passed.
-template <typename Done>
-void waitUntil(Done done, int ms = 5000)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (!done() && timer.elapsed() < ms)
-        QApplication::processEvents(QEventLoop::AllEvents, 50);
-}
 
 // The redemption list filtered to failures, and its export dialog.
 void screenshotRedemptions(PromoDesk::Ui::MainWindow &window, const QString &dir)

@@ -341,6 +341,7 @@ QVariant RedemptionTableModel::data(const QModelIndex &index, int role) const
     case CustomerIdRole: return row->customerKey ? Ids::make(Ids::Customer, *row->customerKey) : QString();
     case CampaignIdRole: return row->campaignId;
     case CanRollBackRole: return row->canRollBack();
+    case OutcomeRole: return int(row->outcome());
     default: break;
     }
     const bool tip = role == Qt::ToolTipRole;

@@ -31,6 +31,7 @@ public:
         CustomerIdRole,                      // cust_N, or empty
         CampaignIdRole,
         CanRollBackRole, // a succeeded redemption that is not rolled back
+        OutcomeRole,     // Store::RedemptionOutcome, as an int
         LoadedRole,
     };
 

@@ -17,14 +17,26 @@ QString RedemptionRow::publicId() const
     return Ids::make(Ids::Redemption, id);
 }
 
-QString RedemptionRow::outcomeLabel() const
+RedemptionOutcome RedemptionRow::outcome() const
 {
     if (isRollback)
-        return QCoreApplication::translate("RedemptionList", "Rollback");
+        return RedemptionOutcome::Rollbacks;
     if (result == QLatin1String("SUCCESS"))
-        return QCoreApplication::translate("RedemptionList", "Succeeded");
+        return RedemptionOutcome::Succeeded;
     if (result == QLatin1String("FAILURE"))
-        return QCoreApplication::translate("RedemptionList", "Failed");
+        return RedemptionOutcome::Failed;
+    return RedemptionOutcome::RolledBack;
+}
+
+QString RedemptionRow::outcomeLabel() const
+{
+    switch (outcome()) {
+    case RedemptionOutcome::Rollbacks: return QCoreApplication::translate("RedemptionList", "Rollback");
+    case RedemptionOutcome::Succeeded: return QCoreApplication::translate("RedemptionList", "Succeeded");
+    case RedemptionOutcome::Failed: return QCoreApplication::translate("RedemptionList", "Failed");
+    case RedemptionOutcome::RolledBack:
+    case RedemptionOutcome::Any: break;
+    }
     return QCoreApplication::translate("RedemptionList", "Rolled back");
 }
 

@@ -81,6 +81,7 @@ struct RedemptionRow
     QString reason;                   // for a rollback: why
 
     QString publicId() const;
+    RedemptionOutcome outcome() const; // never Any
     QString outcomeLabel() const; // Succeeded, Failed, Rolled back, Rollback
     bool canRollBack() const { return !isRollback && result == QLatin1String("SUCCESS"); }
 };

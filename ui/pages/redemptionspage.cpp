@@ -47,13 +47,16 @@ protected:
     void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
     {
         QStyledItemDelegate::initStyleOption(option, index);
-        const QString text = index.data().toString();
-        if (text == RedemptionsPage::tr("Failed"))
-            option->palette.setColor(QPalette::Text, QColor(0xb3, 0x26, 0x1e));
-        else if (text == RedemptionsPage::tr("Rolled back") || text == RedemptionsPage::tr("Rollback"))
-            option->palette.setColor(QPalette::Text, QColor(0x6b, 0x72, 0x80));
-        else if (text == RedemptionsPage::tr("Succeeded"))
-            option->palette.setColor(QPalette::Text, QColor(0x1b, 0x7f, 0x3b));
+        const QVariant outcome = index.data(RedemptionTableModel::OutcomeRole);
+        if (!outcome.isValid())
+            return; // not loaded yet
+        switch (RedemptionOutcome(outcome.toInt())) {
+        case RedemptionOutcome::Failed: option->palette.setColor(QPalette::Text, QColor(0xb3, 0x26, 0x1e)); break;
+        case RedemptionOutcome::RolledBack:
+        case RedemptionOutcome::Rollbacks: option->palette.setColor(QPalette::Text, QColor(0x6b, 0x72, 0x80)); break;
+        case RedemptionOutcome::Succeeded: option->palette.setColor(QPalette::Text, QColor(0x1b, 0x7f, 0x3b)); break;
+        case RedemptionOutcome::Any: break;
+        }
     }
 };
 

@@ -54,25 +54,41 @@ QChartView *chartView(const QString &title, QWidget *parent)
     return view;
 }
 
-// Replaces a chart's bars: one set over the given labels and values, horizontal (most
-// first, drawn top down) or vertical (in the given order).
+// Sets a chart's bars: one set over the given labels and values, horizontal (most
+// first, drawn top down) or vertical (in the given order). A live update over the
+// same labels changes the values in place; only new labels rebuild the series.
 void setBars(QChartView *view, const QString &setName, const QStringList &labels, const QList<qreal> &values,
              bool horizontal = true)
 {
+    QStringList categories;
+    QList<qreal> ordered;
+    for (qsizetype n = 0; n < labels.size(); ++n) {
+        // Horizontal bars grow upwards: add the smallest first so the largest is on top.
+        const qsizetype i = horizontal ? labels.size() - 1 - n : n;
+        categories << labels[i];
+        ordered << values[i];
+    }
+    const qreal top = std::max<qreal>(1, values.isEmpty() ? 1 : *std::max_element(values.begin(), values.end()));
     QChart *chart = view->chart();
+    auto *existing = qobject_cast<QAbstractBarSeries *>(chart->series().value(0));
+    const auto axes = chart->axes();
+    auto *categoryAxis = existing ? qobject_cast<QBarCategoryAxis *>(existing->attachedAxes().value(0)) : nullptr;
+    auto *valueAxis = existing ? qobject_cast<QValueAxis *>(existing->attachedAxes().value(1)) : nullptr;
+    if (categoryAxis && valueAxis && categoryAxis->categories() == categories && existing->barSets().size() == 1) {
+        QBarSet *set = existing->barSets().constFirst();
+        for (int i = 0; i < ordered.size(); ++i)
+            set->replace(i, ordered[i]);
+        valueAxis->setRange(0, top);
+        valueAxis->applyNiceNumbers();
+        return;
+    }
     chart->removeAllSeries();
-    for (QAbstractAxis *axis : chart->axes()) {
+    for (QAbstractAxis *axis : axes) {
         chart->removeAxis(axis);
         delete axis;
     }
     auto *set = new QBarSet(setName);
-    QStringList categories;
-    for (qsizetype n = 0; n < labels.size(); ++n) {
-        // Horizontal bars grow upwards: add the smallest first so the largest is on top.
-        const qsizetype i = horizontal ? labels.size() - 1 - n : n;
-        *set << values[i];
-        categories << labels[i];
-    }
+    set->append(ordered);
     QAbstractBarSeries *series = horizontal ? static_cast<QAbstractBarSeries *>(new QHorizontalBarSeries) : new QBarSeries;
     series->append(set);
     series->setLabelsVisible(horizontal);
@@ -87,7 +103,7 @@ void setBars(QChartView *view, const QString &setName, const QStringList &labels
     x->setLabelFormat(QStringLiteral("%.0f"));
     chart->addAxis(x, horizontal ? Qt::AlignBottom : Qt::AlignLeft);
     series->attachAxis(x);
-    x->setRange(0, std::max<qreal>(1, values.isEmpty() ? 1 : *std::max_element(values.begin(), values.end())));
+    x->setRange(0, top);
     x->applyNiceNumbers();
     chart->legend()->setVisible(false);
 }
