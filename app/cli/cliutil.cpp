@@ -1,6 +1,7 @@
 #include "cliutil.h"
 
 #include "store/connection.h"
+#include "store/schema.h"
 #include "store/workspace.h"
 
 #include <QDateTime>
@@ -63,6 +64,12 @@ Result<std::unique_ptr<Store::Connection>> openWorkspace(const QString &path, bo
     auto info = write ? Workspace::open(path) : Workspace::inspect(path);
     if (!info)
         return info.error();
+    // A workspace of an older schema is upgraded first (as the dashboard does on open),
+    // so that reading commands see the tables they expect.
+    if (!write && info.value().schemaVersion < Schema::currentVersion()) {
+        if (auto upgraded = Workspace::open(path); !upgraded)
+            return upgraded.error();
+    }
     return write ? Workspace::openForWriting(path) : Connection::open(path, Connection::Access::ReadOnly);
 }
 

@@ -20,7 +20,9 @@ using namespace PromoDesk::Store;
 
 const QString Usage = QStringLiteral(
     "Usage: promodesk-cli stats <subcommand> --workspace FILE\n"
-    "  show [--campaign ID] [--from ISO] [--to ISO]   the counters summed, per campaign, and failures by key (JSON)\n"
+    "  show [--campaign ID] [--tier ID] [--from ISO] [--to ISO]\n"
+    "                                                 the counters summed, per campaign, per tier (one campaign)\n"
+    "                                                 and failures by key (JSON)\n"
     "  check                                          compare the counters with a recount from history\n"
     "                                                 (exit 1 and the differences when they disagree)\n"
     "  rebuild                                        recount the counters from history (one transaction)\n");
@@ -30,6 +32,8 @@ QJsonObject bucketJson(const StatsBucket &b)
     return {{QStringLiteral("redemptions_succeeded"), b.redemptionsSucceeded},
             {QStringLiteral("redemptions_failed"), b.redemptionsFailed},
             {QStringLiteral("rollbacks"), b.rollbacks},
+            {QStringLiteral("validations_valid"), b.validationsValid},
+            {QStringLiteral("validations_invalid"), b.validationsInvalid},
             {QStringLiteral("discount_amount"), b.discount},
             {QStringLiteral("rolled_back_discount_amount"), b.rolledBackDiscount},
             {QStringLiteral("order_amount"), b.orderAmount},
@@ -59,7 +63,9 @@ int runStats(const QStringList &arguments)
                                   QStringLiteral("ISO"));
     const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("show: up to this time (ISO-8601, not included)."),
                                 QStringLiteral("ISO"));
-    parser.addOptions({workspace, campaign, from, to});
+    const QCommandLineOption tier(QStringLiteral("tier"), QStringLiteral("show: only this promotion tier (with one --campaign)."),
+                                  QStringLiteral("ID"));
+    parser.addOptions({workspace, campaign, tier, from, to});
     int exitCode = 0;
     if (!parse(parser, arguments.mid(1), Usage, exitCode))
         return exitCode;
@@ -78,6 +84,9 @@ int runStats(const QStringList &arguments)
         *target = StatsStore::hourOf(at.toMSecsSinceEpoch());
     }
     query.campaignIds = parser.values(campaign);
+    query.tierId = parser.value(tier);
+    if (!query.tierId.isEmpty() && query.campaignIds.size() != 1)
+        return fail(command + QStringLiteral(": --tier needs exactly one --campaign"), 2);
 
     auto connection = openWorkspace(parser.value(workspace), sub == QLatin1String("rebuild"));
     if (!connection)
@@ -102,8 +111,9 @@ int runStats(const QStringList &arguments)
     auto total = stats.total(query);
     auto perCampaign = stats.byCampaign(query);
     auto failures = stats.failures(query);
+    auto perTier = stats.byTier(query);
     for (const Error *e : {total ? nullptr : &total.error(), perCampaign ? nullptr : &perCampaign.error(),
-                           failures ? nullptr : &failures.error()}) {
+                           failures ? nullptr : &failures.error(), perTier ? nullptr : &perTier.error()}) {
         if (e)
             return fail(command + QStringLiteral(": ") + e->toString());
     }
@@ -113,9 +123,16 @@ int runStats(const QStringList &arguments)
     QJsonObject failureCounts;
     for (const FailureCount &f : failures.value())
         failureCounts.insert(f.failureCode, f.attempts);
-    printJson({{QStringLiteral("total"), bucketJson(total.value())},
-               {QStringLiteral("campaigns"), campaigns},
-               {QStringLiteral("failures"), failureCounts}});
+    QJsonObject out{{QStringLiteral("total"), bucketJson(total.value())},
+                    {QStringLiteral("campaigns"), campaigns},
+                    {QStringLiteral("failures"), failureCounts}};
+    if (query.campaignIds.size() == 1) {
+        QJsonObject tiers;
+        for (const StatsBucket &b : perTier.value())
+            tiers.insert(b.tierId.isEmpty() ? QStringLiteral("(none)") : b.tierId, bucketJson(b));
+        out.insert(QStringLiteral("tiers"), tiers);
+    }
+    printJson(out);
     return 0;
 }
 

@@ -18,6 +18,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QChartView>
 #include <QComboBox>
 #include <QDir>
 #include <QScrollArea>
@@ -117,6 +118,14 @@ void screenshotEditor(PromoDesk::Ui::MainWindow &window, const QString &dir)
                 return analytics->isLoaded() && analytics->query().toHour - analytics->query().fromHour > 30 * 24;
             });
             save(editor, QDir(dir).filePath(QStringLiteral("campaignEditor-analytics.png")));
+            // Further down: failure reasons and the tiers side by side.
+            for (QWidget *w = analytics->parentWidget(); w; w = w->parentWidget()) {
+                if (auto *scroll = qobject_cast<QScrollArea *>(w)) {
+                    scroll->ensureWidgetVisible(analytics->tierChart(), 0, 200);
+                    break;
+                }
+            }
+            save(editor, QDir(dir).filePath(QStringLiteral("campaignEditor-analytics-tiers.png")));
             editor->close();
             screenshotSegmentBuilder(dir);
         });

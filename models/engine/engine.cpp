@@ -831,7 +831,38 @@ Result<Validation> CampaignEngine::validate(const Request &request)
 {
     if (request.redeemables.isEmpty())
         return Error{QStringLiteral("the request names no redeemables to validate"), QStringLiteral("redeemables")};
-    return readOnly(request, false);
+    auto evaluated = readOnly(request, false);
+    if (!evaluated)
+        return evaluated;
+    // The outcome of each requested redeemable goes to the validations log, which the
+    // campaign statistics count; a short write of its own after the read.
+    const Validation &v = evaluated.value();
+    if (Status s = beginWrite(); !s)
+        return s.error();
+    auto rollbackGuard = qScopeGuard([this] { abandonWrite(); });
+    for (const QList<RedeemableResult> *results : {&v.applicable, &v.skipped, &v.inapplicable}) {
+        for (const RedeemableResult &r : *results) {
+            Store::ValidationRecord row;
+            row.createdAt = v.now;
+            row.campaignId = r.campaignId;
+            row.tierId = r.tierId;
+            row.codeId = r.codeId;
+            row.customerId = v.customerKey;
+            row.orderAmount = v.amount();
+            row.channel = v.order.channel;
+            row.valid = results == &v.applicable;
+            if (row.valid)
+                row.discountAmount = r.applied.total;
+            else
+                row.failureCode = r.failureKey.isEmpty() ? QStringLiteral("skipped") : r.failureKey;
+            if (Status s = m_store->insertValidation(row); !s)
+                return s.error();
+        }
+    }
+    rollbackGuard.dismiss();
+    if (Status s = endWrite(); !s)
+        return s.error();
+    return evaluated;
 }
 
 Result<Validation> CampaignEngine::redeem(const Request &request)

@@ -109,7 +109,9 @@ public:
     // Every campaign, tier and held code the cart qualifies for now, best first with the
     // stacking rules applied; the rest with their failure. Reads only.
     Result<Validation> qualify(const Request &request);
-    // The requested redeemables, checked without writing.
+    // The requested redeemables, checked in one read snapshot; then each one's outcome is
+    // logged (the validations table, counted by the campaign statistics). Usage, limits
+    // and budgets are untouched.
     Result<Validation> validate(const Request &request);
     // The same checks and the write, in one IMMEDIATE transaction: all requested
     // redeemables are redeemed, or none (each failure is recorded as an attempt).

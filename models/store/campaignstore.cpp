@@ -676,6 +676,25 @@ Result<qint64> CampaignStore::insertRedemption(const RedemptionRecord &r)
     return q.lastInsertId().toLongLong();
 }
 
+Status CampaignStore::insertValidation(const ValidationRecord &r)
+{
+    QSqlQuery &q = prepared("INSERT INTO validations(created_at, campaign_id, tier_id, code_id, customer_id, order_amount, "
+                            "discount_amount, result, failure_code, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.addBindValue(r.createdAt);
+    q.addBindValue(nullable(r.campaignId));
+    q.addBindValue(nullable(r.tierId));
+    q.addBindValue(nullable(r.codeId));
+    q.addBindValue(nullable(r.customerId));
+    q.addBindValue(r.orderAmount);
+    q.addBindValue(r.discountAmount);
+    q.addBindValue(r.valid ? QStringLiteral("VALID") : QStringLiteral("INVALID"));
+    q.addBindValue(nullable(r.failureCode));
+    q.addBindValue(nullable(r.channel));
+    if (!q.exec())
+        return sqlError(q, QStringLiteral("recording a validation"));
+    return {};
+}
+
 Result<std::optional<RedemptionRecord>> CampaignStore::redemption(qint64 id)
 {
     QSqlQuery &q = prepared(

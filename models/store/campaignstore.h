@@ -66,6 +66,21 @@ struct RedemptionRecord
     QString reason;
 };
 
+// One requested redeemable's validation (the validations log, schema 8).
+struct ValidationRecord
+{
+    qint64 createdAt = 0;
+    QString campaignId;
+    QString tierId;
+    qint64 codeId = 0;
+    qint64 customerId = 0;
+    qint64 orderAmount = 0;
+    qint64 discountAmount = 0;
+    bool valid = false;
+    QString failureCode;
+    QString channel;
+};
+
 // Workspace-wide stacking rules (Voucherify's stacking_rules), in workspace_meta.
 struct StackingRules
 {
@@ -135,6 +150,7 @@ public:
 
     // --- redemptions ---
     Result<qint64> insertRedemption(const RedemptionRecord &record);
+    Status insertValidation(const ValidationRecord &record);
     Result<std::optional<RedemptionRecord>> redemption(qint64 id);
     Status markRolledBack(qint64 id);
 

@@ -380,6 +380,170 @@ const std::vector<Migration> &migrations()
                 WHERE OLD.published_at IS NOT NULL AND campaign_id = OLD.campaign_id AND hour = OLD.published_at / 3600000;
              END)",
          }},
+        {"campaign statistics per promotion tier, and validations logged and counted",
+         {
+             // Every validation a shop asks for (CampaignEngine::validate), one row per
+             // requested redeemable, like Voucherify's validation log.
+             R"(CREATE TABLE validations (
+                 id              INTEGER PRIMARY KEY,
+                 created_at      INTEGER NOT NULL,
+                 campaign_id     TEXT,
+                 tier_id         TEXT,
+                 code_id         INTEGER,
+                 customer_id     INTEGER,
+                 order_amount    INTEGER,
+                 discount_amount INTEGER NOT NULL DEFAULT 0,
+                 result          TEXT NOT NULL CHECK (result IN ('VALID', 'INVALID')),
+                 failure_code    TEXT,
+                 channel         TEXT
+             ))",
+             "CREATE INDEX validations_by_created ON validations(created_at)",
+             "CREATE INDEX validations_by_campaign ON validations(campaign_id, created_at)",
+             "DROP TRIGGER redemptions_stats_insert",
+             "DROP TRIGGER redemptions_stats_delete",
+             "DROP TRIGGER codes_stats_insert",
+             "DROP TRIGGER codes_stats_publish",
+             "DROP TRIGGER codes_stats_delete",
+             "DROP VIEW campaign_stats_recount",
+             "DROP TABLE campaign_stats",
+             "DROP VIEW failure_stats_recount",
+             "DROP TABLE failure_stats",
+             // As schema 7's, with the promotion tier ('' for codes and attempts without
+             // one) in the key and the validations counted.
+             R"(CREATE TABLE campaign_stats (
+                 campaign_id           TEXT NOT NULL,
+                 hour                  INTEGER NOT NULL,
+                 tier_id               TEXT NOT NULL DEFAULT '',
+                 redemptions_succeeded INTEGER NOT NULL DEFAULT 0,
+                 redemptions_failed    INTEGER NOT NULL DEFAULT 0,
+                 rollbacks             INTEGER NOT NULL DEFAULT 0,
+                 validations_valid     INTEGER NOT NULL DEFAULT 0,
+                 validations_invalid   INTEGER NOT NULL DEFAULT 0,
+                 discount              INTEGER NOT NULL DEFAULT 0,
+                 rolled_back_discount  INTEGER NOT NULL DEFAULT 0,
+                 order_amount          INTEGER NOT NULL DEFAULT 0,
+                 gift_amount           INTEGER NOT NULL DEFAULT 0,
+                 codes_created         INTEGER NOT NULL DEFAULT 0,
+                 codes_published       INTEGER NOT NULL DEFAULT 0,
+                 PRIMARY KEY (campaign_id, hour, tier_id)
+             ) WITHOUT ROWID)",
+             "CREATE INDEX campaign_stats_by_hour ON campaign_stats(hour)",
+             R"(CREATE VIEW campaign_stats_recount AS
+                SELECT campaign_id, hour, tier_id, sum(succeeded) AS redemptions_succeeded, sum(failed) AS redemptions_failed,
+                       sum(rollbacks) AS rollbacks, sum(valid) AS validations_valid, sum(invalid) AS validations_invalid,
+                       sum(discount) AS discount, sum(rolled_back_discount) AS rolled_back_discount,
+                       sum(order_amount) AS order_amount, sum(gift_amount) AS gift_amount, sum(created) AS codes_created,
+                       sum(published) AS codes_published
+                FROM (SELECT ifnull(campaign_id, '') AS campaign_id, created_at / 3600000 AS hour, ifnull(tier_id, '') AS tier_id,
+                             object = 'redemption' AND result <> 'FAILURE' AS succeeded,
+                             result = 'FAILURE' AS failed,
+                             object = 'redemption_rollback' AS rollbacks,
+                             0 AS valid, 0 AS invalid,
+                             CASE WHEN object = 'redemption' AND result <> 'FAILURE' THEN discount_amount ELSE 0 END AS discount,
+                             CASE WHEN object = 'redemption_rollback' THEN discount_amount ELSE 0 END AS rolled_back_discount,
+                             CASE WHEN object = 'redemption' AND result <> 'FAILURE' THEN ifnull(order_amount, 0) ELSE 0 END
+                                 AS order_amount,
+                             CASE WHEN object = 'redemption' AND result <> 'FAILURE' THEN gift_amount ELSE 0 END AS gift_amount,
+                             0 AS created, 0 AS published
+                      FROM redemptions
+                      UNION ALL
+                      SELECT ifnull(campaign_id, ''), created_at / 3600000, ifnull(tier_id, ''), 0, 0, 0,
+                             result = 'VALID', result = 'INVALID', 0, 0, 0, 0, 0, 0
+                      FROM validations
+                      UNION ALL
+                      SELECT campaign_id, created_at / 3600000, '', 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0 FROM codes
+                      UNION ALL
+                      SELECT campaign_id, published_at / 3600000, '', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 FROM codes
+                      WHERE published_at IS NOT NULL)
+                GROUP BY campaign_id, hour, tier_id)",
+             R"(CREATE TABLE failure_stats (
+                 campaign_id  TEXT NOT NULL,
+                 hour         INTEGER NOT NULL,
+                 tier_id      TEXT NOT NULL DEFAULT '',
+                 failure_code TEXT NOT NULL,
+                 attempts     INTEGER NOT NULL DEFAULT 0,
+                 PRIMARY KEY (campaign_id, hour, tier_id, failure_code)
+             ) WITHOUT ROWID)",
+             R"(CREATE VIEW failure_stats_recount AS
+                SELECT ifnull(campaign_id, '') AS campaign_id, created_at / 3600000 AS hour, ifnull(tier_id, '') AS tier_id,
+                       ifnull(failure_code, '') AS failure_code, count(*) AS attempts
+                FROM redemptions WHERE result = 'FAILURE' GROUP BY 1, 2, 3, 4)",
+             "INSERT INTO campaign_stats SELECT * FROM campaign_stats_recount",
+             "INSERT INTO failure_stats SELECT * FROM failure_stats_recount",
+             R"(CREATE TRIGGER redemptions_stats_insert AFTER INSERT ON redemptions BEGIN
+                INSERT INTO campaign_stats(campaign_id, hour, tier_id, redemptions_succeeded, redemptions_failed, rollbacks,
+                                           discount, rolled_back_discount, order_amount, gift_amount)
+                VALUES (ifnull(NEW.campaign_id, ''), NEW.created_at / 3600000, ifnull(NEW.tier_id, ''),
+                        NEW.object = 'redemption' AND NEW.result <> 'FAILURE', NEW.result = 'FAILURE',
+                        NEW.object = 'redemption_rollback',
+                        CASE WHEN NEW.object = 'redemption' AND NEW.result <> 'FAILURE' THEN NEW.discount_amount ELSE 0 END,
+                        CASE WHEN NEW.object = 'redemption_rollback' THEN NEW.discount_amount ELSE 0 END,
+                        CASE WHEN NEW.object = 'redemption' AND NEW.result <> 'FAILURE' THEN ifnull(NEW.order_amount, 0) ELSE 0 END,
+                        CASE WHEN NEW.object = 'redemption' AND NEW.result <> 'FAILURE' THEN NEW.gift_amount ELSE 0 END)
+                ON CONFLICT(campaign_id, hour, tier_id) DO UPDATE SET
+                    redemptions_succeeded = redemptions_succeeded + excluded.redemptions_succeeded,
+                    redemptions_failed = redemptions_failed + excluded.redemptions_failed,
+                    rollbacks = rollbacks + excluded.rollbacks,
+                    discount = discount + excluded.discount,
+                    rolled_back_discount = rolled_back_discount + excluded.rolled_back_discount,
+                    order_amount = order_amount + excluded.order_amount,
+                    gift_amount = gift_amount + excluded.gift_amount;
+                INSERT INTO failure_stats(campaign_id, hour, tier_id, failure_code, attempts)
+                SELECT ifnull(NEW.campaign_id, ''), NEW.created_at / 3600000, ifnull(NEW.tier_id, ''), ifnull(NEW.failure_code, ''), 1
+                WHERE NEW.result = 'FAILURE'
+                ON CONFLICT(campaign_id, hour, tier_id, failure_code) DO UPDATE SET attempts = attempts + 1;
+             END)",
+             R"(CREATE TRIGGER redemptions_stats_delete AFTER DELETE ON redemptions BEGIN
+                UPDATE campaign_stats SET
+                    redemptions_succeeded = redemptions_succeeded - (OLD.object = 'redemption' AND OLD.result <> 'FAILURE'),
+                    redemptions_failed = redemptions_failed - (OLD.result = 'FAILURE'),
+                    rollbacks = rollbacks - (OLD.object = 'redemption_rollback'),
+                    discount = discount - CASE WHEN OLD.object = 'redemption' AND OLD.result <> 'FAILURE' THEN OLD.discount_amount ELSE 0 END,
+                    rolled_back_discount = rolled_back_discount - CASE WHEN OLD.object = 'redemption_rollback' THEN OLD.discount_amount ELSE 0 END,
+                    order_amount = order_amount - CASE WHEN OLD.object = 'redemption' AND OLD.result <> 'FAILURE' THEN ifnull(OLD.order_amount, 0) ELSE 0 END,
+                    gift_amount = gift_amount - CASE WHEN OLD.object = 'redemption' AND OLD.result <> 'FAILURE' THEN OLD.gift_amount ELSE 0 END
+                WHERE campaign_id = ifnull(OLD.campaign_id, '') AND hour = OLD.created_at / 3600000 AND tier_id = ifnull(OLD.tier_id, '');
+                UPDATE failure_stats SET attempts = attempts - 1
+                WHERE OLD.result = 'FAILURE' AND campaign_id = ifnull(OLD.campaign_id, '') AND hour = OLD.created_at / 3600000
+                  AND tier_id = ifnull(OLD.tier_id, '') AND failure_code = ifnull(OLD.failure_code, '');
+             END)",
+             R"(CREATE TRIGGER validations_stats_insert AFTER INSERT ON validations BEGIN
+                INSERT INTO campaign_stats(campaign_id, hour, tier_id, validations_valid, validations_invalid)
+                VALUES (ifnull(NEW.campaign_id, ''), NEW.created_at / 3600000, ifnull(NEW.tier_id, ''),
+                        NEW.result = 'VALID', NEW.result = 'INVALID')
+                ON CONFLICT(campaign_id, hour, tier_id) DO UPDATE SET
+                    validations_valid = validations_valid + excluded.validations_valid,
+                    validations_invalid = validations_invalid + excluded.validations_invalid;
+             END)",
+             R"(CREATE TRIGGER validations_stats_delete AFTER DELETE ON validations BEGIN
+                UPDATE campaign_stats SET validations_valid = validations_valid - (OLD.result = 'VALID'),
+                                          validations_invalid = validations_invalid - (OLD.result = 'INVALID')
+                WHERE campaign_id = ifnull(OLD.campaign_id, '') AND hour = OLD.created_at / 3600000 AND tier_id = ifnull(OLD.tier_id, '');
+             END)",
+             R"(CREATE TRIGGER codes_stats_insert AFTER INSERT ON codes BEGIN
+                INSERT INTO campaign_stats(campaign_id, hour, codes_created) VALUES (NEW.campaign_id, NEW.created_at / 3600000, 1)
+                ON CONFLICT(campaign_id, hour, tier_id) DO UPDATE SET codes_created = codes_created + 1;
+                INSERT INTO campaign_stats(campaign_id, hour, codes_published)
+                SELECT NEW.campaign_id, NEW.published_at / 3600000, 1 WHERE NEW.published_at IS NOT NULL
+                ON CONFLICT(campaign_id, hour, tier_id) DO UPDATE SET codes_published = codes_published + 1;
+             END)",
+             R"(CREATE TRIGGER codes_stats_publish AFTER UPDATE OF published_at ON codes
+                WHEN OLD.published_at IS NOT NEW.published_at BEGIN
+                UPDATE campaign_stats SET codes_published = codes_published - 1
+                WHERE OLD.published_at IS NOT NULL AND campaign_id = OLD.campaign_id AND hour = OLD.published_at / 3600000
+                  AND tier_id = '';
+                INSERT INTO campaign_stats(campaign_id, hour, codes_published)
+                SELECT NEW.campaign_id, NEW.published_at / 3600000, 1 WHERE NEW.published_at IS NOT NULL
+                ON CONFLICT(campaign_id, hour, tier_id) DO UPDATE SET codes_published = codes_published + 1;
+             END)",
+             R"(CREATE TRIGGER codes_stats_delete AFTER DELETE ON codes BEGIN
+                UPDATE campaign_stats SET codes_created = codes_created - 1
+                WHERE campaign_id = OLD.campaign_id AND hour = OLD.created_at / 3600000 AND tier_id = '';
+                UPDATE campaign_stats SET codes_published = codes_published - 1
+                WHERE OLD.published_at IS NOT NULL AND campaign_id = OLD.campaign_id AND hour = OLD.published_at / 3600000
+                  AND tier_id = '';
+             END)",
+         }},
     };
     return list;
 }
@@ -415,7 +579,7 @@ QStringList tables()
             QStringLiteral("orders"),      QStringLiteral("order_items"),
             QStringLiteral("customer_events"), QStringLiteral("segments"),
             QStringLiteral("segment_members"), QStringLiteral("segment_sizes"), QStringLiteral("campaigns"),
-            QStringLiteral("codes"),       QStringLiteral("redemptions"),
+            QStringLiteral("codes"),       QStringLiteral("redemptions"), QStringLiteral("validations"),
             QStringLiteral("campaign_usage"), QStringLiteral("campaign_stats"), QStringLiteral("failure_stats"),
             QStringLiteral("audit_log")};
 }

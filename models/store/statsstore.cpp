@@ -15,7 +15,8 @@ namespace PromoDesk::Store {
 namespace {
 
 const QString Counters = QStringLiteral(
-    "sum(redemptions_succeeded), sum(redemptions_failed), sum(rollbacks), sum(discount), sum(rolled_back_discount), "
+    "sum(redemptions_succeeded), sum(redemptions_failed), sum(rollbacks), sum(validations_valid), sum(validations_invalid), "
+    "sum(discount), sum(rolled_back_discount), "
     "sum(order_amount), sum(gift_amount), sum(codes_created), sum(codes_published)");
 
 // The WHERE of a query over campaign_stats or failure_stats, with its bound values.
@@ -28,22 +29,25 @@ QString whereOf(const StatsQuery &query, QVariantList &values)
         for (const QString &id : query.campaignIds)
             values << id;
     }
+    if (!query.tierId.isEmpty()) {
+        where += QStringLiteral(" AND tier_id = ?");
+        values << query.tierId;
+    }
     return where;
 }
 
-// A bucket from the nine sums starting at `first`.
+// A bucket from the eleven sums (Counters) starting at `first`.
 StatsBucket bucketFrom(const QSqlQuery &q, int first)
 {
     StatsBucket b;
-    b.redemptionsSucceeded = q.value(first).toLongLong();
-    b.redemptionsFailed = q.value(first + 1).toLongLong();
-    b.rollbacks = q.value(first + 2).toLongLong();
-    b.discount = q.value(first + 3).toLongLong();
-    b.rolledBackDiscount = q.value(first + 4).toLongLong();
-    b.orderAmount = q.value(first + 5).toLongLong();
-    b.giftAmount = q.value(first + 6).toLongLong();
-    b.codesCreated = q.value(first + 7).toLongLong();
-    b.codesPublished = q.value(first + 8).toLongLong();
+    qint64 StatsBucket::*const fields[] = {&StatsBucket::redemptionsSucceeded, &StatsBucket::redemptionsFailed,
+                                           &StatsBucket::rollbacks,            &StatsBucket::validationsValid,
+                                           &StatsBucket::validationsInvalid,   &StatsBucket::discount,
+                                           &StatsBucket::rolledBackDiscount,   &StatsBucket::orderAmount,
+                                           &StatsBucket::giftAmount,           &StatsBucket::codesCreated,
+                                           &StatsBucket::codesPublished};
+    for (qint64 StatsBucket::*field : fields)
+        b.*field = q.value(first++).toLongLong();
     return b;
 }
 
@@ -54,6 +58,8 @@ StatsBucket &StatsBucket::operator+=(const StatsBucket &o)
     redemptionsSucceeded += o.redemptionsSucceeded;
     redemptionsFailed += o.redemptionsFailed;
     rollbacks += o.rollbacks;
+    validationsValid += o.validationsValid;
+    validationsInvalid += o.validationsInvalid;
     discount += o.discount;
     rolledBackDiscount += o.rolledBackDiscount;
     orderAmount += o.orderAmount;
@@ -78,11 +84,12 @@ Result<QList<StatsBucket>> grouped(Connection &connection, const StatsQuery &que
     if (!q)
         return q.error();
     QList<StatsBucket> buckets;
-    const bool byHour = key == QLatin1String("hour");
     while (q.value().next()) {
         StatsBucket b = bucketFrom(q.value(), 1);
-        if (byHour)
+        if (key == QLatin1String("hour"))
             b.hour = q.value().value(0).toLongLong();
+        else if (key == QLatin1String("tier_id"))
+            b.tierId = q.value().value(0).toString();
         else
             b.campaignId = q.value().value(0).toString();
         buckets.append(b);
@@ -100,6 +107,11 @@ Result<QList<StatsBucket>> StatsStore::hourly(const StatsQuery &query)
 Result<QList<StatsBucket>> StatsStore::byCampaign(const StatsQuery &query)
 {
     return grouped(m_connection, query, QStringLiteral("campaign_id"));
+}
+
+Result<QList<StatsBucket>> StatsStore::byTier(const StatsQuery &query)
+{
+    return grouped(m_connection, query, QStringLiteral("tier_id"));
 }
 
 Result<StatsBucket> StatsStore::total(const StatsQuery &query)
@@ -155,6 +167,23 @@ Result<ActivitySnapshot> StatsStore::activity(const StatsQuery &query, std::opti
             return failures.error();
         snapshot.failures = failures.value();
         if (query.campaignIds.size() == 1) {
+            // Its tiers side by side, whichever tier the query picks.
+            StatsQuery everyTier = query;
+            everyTier.tierId.clear();
+            auto perTier = byTier(everyTier);
+            if (!perTier)
+                return perTier.error();
+            snapshot.perTier = perTier.value();
+            if (!tailFromHour) {
+                auto tiers = runQuery(m_connection,
+                                      QStringLiteral("SELECT json_extract(t.value, '$.id'), json_extract(t.value, '$.name') FROM campaigns c, "
+                                                     "json_each(c.definition, '$.tiers') t WHERE c.id = ? ORDER BY t.key"),
+                                      {query.campaignIds.constFirst()});
+                if (!tiers)
+                    return tiers.error();
+                while (tiers.value().next())
+                    snapshot.tiers.append({tiers.value().value(0).toString(), tiers.value().value(1).toString()});
+            }
             auto budget = runQuery(m_connection,
                                    QStringLiteral("SELECT json_extract(c.definition, '$.limits.budget.discount_amount'), "
                                                   "ifnull(u.discount, 0) FROM campaigns c LEFT JOIN campaign_usage u "
@@ -343,7 +372,8 @@ Result<QStringList> StatsStore::check()
         QStringList differences;
         // Rows that are all zero (left by deletions) equal a missing row.
         const QString nonZero = QStringLiteral(
-            "(redemptions_succeeded OR redemptions_failed OR rollbacks OR discount OR rolled_back_discount OR "
+            "(redemptions_succeeded OR redemptions_failed OR rollbacks OR validations_valid OR validations_invalid OR "
+            "discount OR rolled_back_discount OR "
             "order_amount OR gift_amount OR codes_created OR codes_published)");
         const struct
         {

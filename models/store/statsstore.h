@@ -9,7 +9,7 @@
 #include <optional>
 
 // Campaign statistics (Voucherify's campaign summary fields) per campaign and UTC hour,
-// kept by triggers in the writer's own transaction (schema 7), so a dashboard reads
+// kept by triggers in the writer's own transaction (schemas 7 and 8), so a dashboard reads
 // O(buckets) and never scans the redemptions table. docs/dashboard.md.
 namespace PromoDesk::Store {
 
@@ -19,10 +19,13 @@ class Connection;
 struct StatsBucket
 {
     QString campaignId; // empty when summed over campaigns
+    QString tierId;     // byTier(): the promotion tier, empty for codes and attempts without one
     qint64 hour = 0;    // UTC epoch hours (epoch ms / 3 600 000)
     qint64 redemptionsSucceeded = 0;
     qint64 redemptionsFailed = 0;
     qint64 rollbacks = 0;
+    qint64 validationsValid = 0;   // validations asked for (CampaignEngine::validate), per redeemable
+    qint64 validationsInvalid = 0;
     qint64 discount = 0;           // discount of the redemptions that succeeded in that hour
     qint64 rolledBackDiscount = 0; // discount returned by the rollbacks of that hour
     qint64 orderAmount = 0;        // order value of the redemptions that succeeded
@@ -31,6 +34,7 @@ struct StatsBucket
     qint64 codesPublished = 0;
 
     qint64 netDiscount() const { return discount - rolledBackDiscount; }
+    qint64 validations() const { return validationsValid + validationsInvalid; }
     StatsBucket &operator+=(const StatsBucket &other);
     bool operator==(const StatsBucket &) const = default;
 };
@@ -41,12 +45,15 @@ struct FailureCount
     qint64 attempts = 0;
 };
 
-// What to read: hours [fromHour, toHour), the campaigns (all when empty).
+// What to read: hours [fromHour, toHour), the campaigns (all when empty), and of one
+// campaign one promotion tier (all when empty).
 struct StatsQuery
 {
     qint64 fromHour = 0;
     qint64 toHour = 0;
     QStringList campaignIds;
+    QString tierId;
+    bool operator==(const StatsQuery &) const = default;
 };
 
 // Something about an active campaign a marketer should look at now.
@@ -66,8 +73,10 @@ struct ActivitySnapshot
 {
     QList<StatsBucket> hourly;      // summed over the query's campaigns, oldest first
     QList<StatsBucket> perCampaign; // summed over the hours
+    QList<StatsBucket> perTier;     // one campaign: its tiers, summed over the hours
     QList<FailureCount> failures;
     QList<std::pair<QString, QString>> campaigns; // id, name of every campaign, by name (full loads only)
+    QList<std::pair<QString, QString>> tiers;     // one campaign: id, name of its tiers in order (full loads only)
     QList<CampaignAlert> alerts;                  // at the time of the load (full loads only)
     QString currency;                             // the workspace's (full loads only)
     // One campaign with a discount budget: the budget and how much of it is used now
@@ -88,6 +97,9 @@ public:
     Result<QList<StatsBucket>> hourly(const StatsQuery &query);
     // One bucket per campaign, summed over the hours.
     Result<QList<StatsBucket>> byCampaign(const StatsQuery &query);
+    // One bucket per promotion tier of the query's campaigns, summed over the hours and
+    // campaigns (tierId empty: codes and attempts without a tier).
+    Result<QList<StatsBucket>> byTier(const StatsQuery &query);
     // Everything in the query, summed.
     Result<StatsBucket> total(const StatsQuery &query);
     // Failed attempts by failure key, most first.

@@ -14,6 +14,8 @@
 #include "testsupport.h"
 
 #include <QComboBox>
+#include <QDateEdit>
+#include <QTimeZone>
 #include <QFile>
 #include <QImage>
 #include <QLabel>
@@ -52,6 +54,8 @@ private slots:
     void chartsSaveAsPngSvgAndCsv();
     void alertsShowWhatNeedsAttention();
     void budgetBurnDownProjectsTheRunOutDay();
+    void customPeriodIsWholeUtcDays();
+    void tiersAndValidationsOfOneCampaign();
 
 private:
     Store::StatsBucket storeTotal(const Store::StatsQuery &query);
@@ -273,3 +277,104 @@ void TestDashboard::budgetBurnDownProjectsTheRunOutDay()
 
 QTEST_MAIN(TestDashboard)
 #include "tst_dashboard.moc"
+
+void TestDashboard::customPeriodIsWholeUtcDays()
+{
+    Ui::ActivityPanel panel;
+    QSignalSpy loaded(&panel, &Ui::ActivityPanel::loaded);
+    panel.setWorkspace(m_path, u"EUR"_s);
+    QVERIFY(loaded.wait(Timeout));
+    auto last = Tests::scalar(*m_db, u"SELECT max(created_at) FROM redemptions"_s);
+    PD_VERIFY_OK(last);
+    const QDate to = QDateTime::fromMSecsSinceEpoch(last.value().toLongLong(), QTimeZone::utc()).date();
+    const QDate from = to.addDays(-9);
+    panel.setCustomPeriod(from, to);
+    QVERIFY(loaded.wait(Timeout));
+    QVERIFY(panel.fromEdit()->isVisible() == panel.isVisible() && !panel.fromEdit()->isHidden());
+    QCOMPARE(panel.query().fromHour * 3'600'000, QDateTime(from, QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch());
+    QCOMPARE(panel.query().toHour * 3'600'000, QDateTime(to.addDays(1), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch());
+    QCOMPARE(panel.succeededSeries()->count(), 10); // over 7 days: one point per day
+    const Store::StatsBucket expected = storeTotal(panel.query());
+    QVERIFY(expected.redemptionsSucceeded > 0);
+    QCOMPARE(panel.totals(), expected);
+
+    // A period that ends before it starts is refused in words, and nothing loads.
+    panel.setCustomPeriod(to, from);
+    QVERIFY(!panel.isLoaded());
+    QVERIFY2(panel.statusLabel()->text().contains(u"ends before it starts"_s), qPrintable(panel.statusLabel()->text()));
+    QVERIFY(!loaded.wait(1000));
+    // A period picked from the list again hides the dates.
+    panel.setPeriod(Ui::ActivityPanel::Period::Last7Days);
+    QVERIFY(loaded.wait(Timeout));
+    QVERIFY(panel.fromEdit()->isHidden());
+}
+
+void TestDashboard::tiersAndValidationsOfOneCampaign()
+{
+    const QString campaign = u"camp_spend_tiers"_s;
+    auto tiers = Tests::select(*m_db, u"SELECT json_extract(t.value, '$.id') FROM campaigns c, json_each(c.definition, '$.tiers') t "
+                                      "WHERE c.id = ? ORDER BY t.key"_s, {campaign});
+    PD_VERIFY_OK(tiers);
+    QCOMPARE(tiers.value().size(), 2);
+    Ui::ActivityPanel panel;
+    panel.resize(1100, 900);
+    panel.show();
+    QSignalSpy loaded(&panel, &Ui::ActivityPanel::loaded);
+    QSignalSpy updated(&panel, &Ui::ActivityPanel::updated);
+    panel.setFixedCampaign(campaign);
+    QVERIFY(openForAYear(panel));
+    QVERIFY(panel.tierBox()->isVisible());
+    QCOMPARE(panel.tierBox()->count(), 3); // all tiers, then each
+    QVERIFY(panel.tierChart()->isVisible());
+    const Store::StatsBucket all = panel.totals();
+
+    // The tier chart's figures are the store's, per tier.
+    auto byTier = Store::StatsStore(*m_db).byTier(panel.query());
+    PD_VERIFY_OK(byTier);
+    QCOMPARE(panel.perTier(), byTier.value());
+
+    // One tier: the figures narrow to it.
+    const QString tier = tiers.value()[1][0].toString();
+    panel.setTier(tier);
+    QVERIFY(loaded.wait(Timeout));
+    QCOMPARE(panel.query().tierId, tier);
+    QCOMPARE(panel.tierBox()->currentData().toString(), tier);
+    const Store::StatsBucket one = panel.totals();
+    QCOMPARE(one, storeTotal(panel.query()));
+    QVERIFY(one.redemptionsSucceeded > 0 && one.redemptionsSucceeded < all.redemptionsSucceeded);
+
+    // A validation asked for by another process is counted, and shows up live.
+    const qint64 before = panel.totals().validations();
+    QProcess cli;
+    cli.start(QStringLiteral(PROMODESK_CLI_PATH), {u"validate"_s, u"--workspace"_s, m_path});
+    QVERIFY(cli.waitForStarted());
+    cli.write(uR"({"customer": {"id": "cust_1"}, "order": {"items": []},
+                   "redeemables": [{"object": "promotion_tier", "id": "%1"}]})"_s.arg(tier).toUtf8());
+    cli.closeWriteChannel();
+    QVERIFY(cli.waitForFinished(Timeout));
+    QVERIFY2(cli.exitCode() <= 1, cli.readAllStandardError().constData());
+    QVERIFY(QTest::qWaitFor([&] { return panel.totals().validations() == before + 1; }, Timeout));
+    QCOMPARE(panel.validationsTile()->value(), QLocale().toString(before + 1));
+    QCOMPARE(panel.totals(), storeTotal(panel.query()));
+    auto logged = Tests::scalar(*m_db, u"SELECT count(*) FROM validations WHERE tier_id = ?"_s, {tier});
+    PD_VERIFY_OK(logged);
+    QCOMPARE(logged.value().toLongLong(), before + 1);
+
+    // The tier chart's data: one row per tier, in the campaign's order, as on screen.
+    const QString file = m_dir.filePath(u"tiers.csv"_s);
+    PD_VERIFY_OK(panel.saveChart(Ui::ActivityPanel::Chart::Tiers, file));
+    QFile in(file);
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    Csv::Reader reader(&in);
+    QList<QStringList> rows;
+    while (reader.next())
+        rows << reader.record();
+    QCOMPARE(rows.size(), 3);
+    QCOMPARE(rows[0].value(0), u"promotion_tier_id"_s);
+    for (int i = 1; i < rows.size(); ++i) {
+        QCOMPARE(rows[i].value(0), tiers.value()[i - 1][0].toString());
+        Store::StatsQuery query = panel.query();
+        query.tierId = rows[i].value(0);
+        QCOMPARE(rows[i].value(2).toLongLong(), storeTotal(query).redemptionsSucceeded);
+    }
+}

@@ -35,6 +35,7 @@ private slots:
     void killedRedeemersLeaveAgreement();
     void checkFindsTamperingAndRebuildRepairs();
     void readsSumTheRightBuckets();
+    void tiersAndValidationsAreCounted();
     void alertsSayWhatNeedsAttention();
 
 private:
@@ -253,7 +254,7 @@ void TestStats::readsSumTheRightBuckets()
     const QString id = campaign.value().toString();
     const qint64 from = m_now - 30LL * 24 * 3600 * 1000;
     const qint64 to = m_now;
-    Store::StatsQuery query{StatsStore::hourOf(from), StatsStore::hourOf(to), {id}};
+    Store::StatsQuery query{StatsStore::hourOf(from), StatsStore::hourOf(to), {id}, {}};
     auto total = stats.total(query);
     PD_VERIFY_OK(total);
     // The same hours, recounted from the redemptions by hand.
@@ -277,7 +278,7 @@ void TestStats::readsSumTheRightBuckets()
     }
     QCOMPARE(sum, total.value());
 
-    auto failures = stats.failures(Store::StatsQuery{query.fromHour, query.toHour, {}});
+    auto failures = stats.failures(Store::StatsQuery{query.fromHour, query.toHour, {}, {}});
     PD_VERIFY_OK(failures);
     auto failed = Tests::select(*m_db, u"SELECT failure_code, count(*) FROM redemptions WHERE result = 'FAILURE' AND created_at >= ? "
                                        "AND created_at < ? GROUP BY failure_code ORDER BY count(*) DESC, failure_code"_s,
@@ -288,6 +289,75 @@ void TestStats::readsSumTheRightBuckets()
         QCOMPARE(failures.value()[i].failureCode, failed.value()[i][0].toString());
         QCOMPARE(failures.value()[i].attempts, failed.value()[i][1].toLongLong());
     }
+}
+
+void TestStats::tiersAndValidationsAreCounted()
+{
+    // Validations of codes and of a campaign's two tiers, tallied here per (campaign, tier).
+    const QString campaign = u"camp_spend_tiers"_s;
+    auto tiers = Tests::select(*m_db, u"SELECT DISTINCT tier_id FROM redemptions WHERE campaign_id = ? AND tier_id IS NOT NULL "
+                                      "ORDER BY 1"_s, {campaign});
+    PD_VERIFY_OK(tiers);
+    QCOMPARE(tiers.value().size(), 2);
+    QRandomGenerator random(4242);
+    Engine::CampaignEngine engine(*m_db);
+    QHash<QString, std::pair<qint64, qint64>> tally; // "campaign/tier" -> valid, invalid
+    qint64 asked = 0;
+    for (int op = 0; op < 120; ++op) {
+        Engine::Request request = randomRequest(random, m_now + 30LL * 24 * 3'600'000 + op * 60'000);
+        if (op % 2)
+            request.redeemables = {{Engine::Redeemable::Object::PromotionTier,
+                                    tiers.value()[random.bounded(2)][0].toString(), std::nullopt}};
+        auto result = engine.validate(request);
+        PD_VERIFY_OK(result);
+        const Engine::Validation &v = result.value();
+        for (const auto *list : {&v.applicable, &v.skipped, &v.inapplicable}) {
+            for (const Engine::RedeemableResult &r : *list) {
+                auto &t = tally[r.campaignId + u'/' + r.tierId];
+                (list == &v.applicable ? t.first : t.second) += 1;
+                ++asked;
+            }
+        }
+    }
+    QCOMPARE(asked, 120);
+    expectAgreement(); // the recount reads the validations log
+
+    StatsStore stats(*m_db);
+    auto all = stats.total({0, std::numeric_limits<qint64>::max() / 3'600'000, {}, {}});
+    PD_VERIFY_OK(all);
+    QCOMPARE(all.value().validations(), asked);
+
+    const Store::StatsQuery everHour{0, std::numeric_limits<qint64>::max() / 3'600'000, {campaign}, {}};
+    auto byTier = stats.byTier(everHour);
+    PD_VERIFY_OK(byTier);
+    int tiersSeen = 0;
+    for (const Store::StatsBucket &b : byTier.value()) {
+        QVERIFY(b.campaignId.isEmpty());
+        auto recount = Tests::select(*m_db, u"SELECT count(*), ifnull(sum(discount_amount), 0) FROM redemptions WHERE campaign_id = ? "
+                                            "AND ifnull(tier_id, '') = ? AND object = 'redemption' AND result <> 'FAILURE'"_s,
+                                     {campaign, b.tierId});
+        PD_VERIFY_OK(recount);
+        QCOMPARE(b.redemptionsSucceeded, recount.value()[0][0].toLongLong());
+        QCOMPARE(b.discount, recount.value()[0][1].toLongLong());
+        const auto t = tally.value(campaign + u'/' + b.tierId);
+        QCOMPARE(b.validationsValid, t.first);
+        QCOMPARE(b.validationsInvalid, t.second);
+        if (!b.tierId.isEmpty())
+            ++tiersSeen;
+        // The tier filter reads the same bucket.
+        Store::StatsQuery one = everHour;
+        one.tierId = b.tierId;
+        if (!b.tierId.isEmpty()) {
+            auto total = stats.total(one);
+            PD_VERIFY_OK(total);
+            Store::StatsBucket expected = b;
+            expected.tierId.clear(); // total() names no tier
+            QCOMPARE(total.value(), expected);
+        }
+    }
+    QCOMPARE(tiersSeen, 2);
+    QVERIFY(tally.value(campaign + u'/' + tiers.value()[0][0].toString()).first
+            + tally.value(campaign + u'/' + tiers.value()[1][0].toString()).first > 0);
 }
 
 void TestStats::alertsSayWhatNeedsAttention()

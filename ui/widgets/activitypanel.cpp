@@ -17,6 +17,7 @@
 #include <QChartView>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDateEdit>
 #include <QDateTimeAxis>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -111,11 +112,13 @@ void setBars(QChartView *view, const QString &setName, const QStringList &labels
 } // namespace
 
 ActivityPanel::ActivityPanel(QWidget *parent)
-    : QWidget(parent), m_period(new QComboBox(this)), m_campaign(new QComboBox(this)), m_status(new QLabel(this)),
+    : QWidget(parent), m_period(new QComboBox(this)), m_campaign(new QComboBox(this)), m_tier(new QComboBox(this)),
+      m_from(new QDateEdit(this)), m_to(new QDateEdit(this)), m_status(new QLabel(this)),
       m_alerts(new QLabel(this)),
       m_redemptions(new KpiTile(tr("Redemptions"), this)), m_successRate(new KpiTile(tr("Success rate"), this)),
       m_discount(new KpiTile(tr("Discount given"), this)), m_revenue(new KpiTile(tr("Revenue influenced"), this)),
       m_rollbacks(new KpiTile(tr("Rollbacks"), this)), m_codes(new KpiTile(tr("Codes published"), this)),
+      m_validations(new KpiTile(tr("Validations"), this)),
       m_pollTimer(new QTimer(this)), m_generation(std::make_shared<std::atomic<quint64>>(0))
 {
     setObjectName(QStringLiteral("activityPanel"));
@@ -125,12 +128,29 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     m_period->addItem(tr("Last 30 days"), int(Period::Last30Days));
     m_period->addItem(tr("Last 90 days"), int(Period::Last90Days));
     m_period->addItem(tr("Last 365 days"), int(Period::Last365Days));
+    m_period->addItem(tr("Custom…"), int(Period::Custom));
     m_period->setCurrentIndex(2);
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    for (QDateEdit *edit : {m_from, m_to}) {
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+        edit->setVisible(false);
+    }
+    m_from->setObjectName(QStringLiteral("activityFrom"));
+    m_to->setObjectName(QStringLiteral("activityTo"));
+    m_from->setToolTip(tr("First day (UTC), included"));
+    m_to->setToolTip(tr("Last day (UTC), included"));
+    m_from->setDate(today.addDays(-29));
+    m_to->setDate(today);
+    m_tier->setObjectName(QStringLiteral("activityTier"));
+    m_tier->setVisible(false);
+    m_tier->setToolTip(tr("Only this promotion tier"));
     m_campaign->setObjectName(QStringLiteral("activityCampaign"));
     m_campaign->addItem(tr("All campaigns"), QString());
     m_campaign->setMinimumContentsLength(24);
     m_campaign->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_status->setObjectName(QStringLiteral("activityStatus"));
+    m_status->setWordWrap(true); // long messages wrap instead of widening the panel
 
     auto *heading = new QLabel(tr("Campaign activity"), this);
     QFont headingFont = heading->font();
@@ -141,7 +161,10 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     controls->addWidget(heading);
     controls->addSpacing(16);
     controls->addWidget(m_period);
+    controls->addWidget(m_from);
+    controls->addWidget(m_to);
     controls->addWidget(m_campaign);
+    controls->addWidget(m_tier);
     controls->addSpacing(12);
     controls->addWidget(m_status, 1);
 
@@ -151,12 +174,9 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     m_alerts->setVisible(false);
     m_alerts->setStyleSheet(QStringLiteral("QLabel { background: #fff4e5; border: 1px solid #f0c27b; border-radius: 4px; padding: 6px 10px; }"));
 
-    auto *tiles = new QHBoxLayout;
-    tiles->setSpacing(12);
-    for (KpiTile *tile : {m_redemptions, m_successRate, m_discount, m_revenue, m_rollbacks, m_codes}) {
-        tile->setMinimumWidth(130);
-        tiles->addWidget(tile);
-    }
+    m_tiles = new QGridLayout;
+    m_tiles->setSpacing(12);
+    layoutTiles();
 
     m_timeChart = chartView(tr("Redemptions over time (UTC)"), this);
     m_succeeded = new QLineSeries;
@@ -185,12 +205,17 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     m_budgetChart = chartView(tr("Budget burn-down"), this);
     m_budgetChart->setObjectName(QStringLiteral("budgetChart"));
     m_budgetChart->setVisible(false);
+    m_tierChart = chartView(tr("Promotion tiers: redemptions"), this);
+    m_tierChart->setObjectName(QStringLiteral("tierChart"));
+    m_tierChart->setVisible(false);
     for (Chart c : {Chart::OverTime, Chart::FailureReasons, Chart::TopCampaigns, Chart::HourOfDay, Chart::DayOfWeek,
-                    Chart::BudgetBurnDown})
+                    Chart::BudgetBurnDown, Chart::Tiers})
         addExportMenu(view(c), c);
 
     auto *charts = new QGridLayout;
     charts->addWidget(m_budgetChart, 3, 0, 1, 2);
+    // One campaign: its tiers where the top campaigns would be.
+    charts->addWidget(m_tierChart, 1, 1);
     charts->addWidget(m_timeChart, 0, 0, 1, 2);
     charts->addWidget(m_failureChart, 1, 0);
     charts->addWidget(m_campaignChart, 1, 1);
@@ -204,11 +229,22 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(controls);
     layout->addWidget(m_alerts);
-    layout->addLayout(tiles);
+    layout->addLayout(m_tiles);
     layout->addLayout(charts, 1);
 
-    connect(m_period, &QComboBox::currentIndexChanged, this, &ActivityPanel::reload);
-    connect(m_campaign, &QComboBox::currentIndexChanged, this, &ActivityPanel::reload);
+    connect(m_period, &QComboBox::currentIndexChanged, this, [this] {
+        updatePeriodControls();
+        reload();
+    });
+    connect(m_campaign, &QComboBox::currentIndexChanged, this, [this] {
+        // Another campaign: its own tiers, all of them.
+        const QSignalBlocker blocker(m_tier);
+        m_tier->clear();
+        reload();
+    });
+    connect(m_tier, &QComboBox::currentIndexChanged, this, &ActivityPanel::reload);
+    for (QDateEdit *edit : {m_from, m_to})
+        connect(edit, &QDateEdit::dateChanged, this, &ActivityPanel::reload);
     m_pollTimer->setInterval(PollMs);
     connect(m_pollTimer, &QTimer::timeout, this, &ActivityPanel::poll);
 }
@@ -216,6 +252,30 @@ ActivityPanel::ActivityPanel(QWidget *parent)
 ActivityPanel::~ActivityPanel()
 {
     stopThread();
+}
+
+// The tiles in as many columns as fit: one row on a wide dashboard, two in the editor.
+void ActivityPanel::layoutTiles()
+{
+    const QList<KpiTile *> tiles{m_redemptions, m_successRate, m_discount, m_revenue, m_rollbacks, m_codes, m_validations};
+    constexpr int TileWidth = 150;
+    const int fit = std::max(1, (width() + m_tiles->spacing()) / (TileWidth + m_tiles->spacing()));
+    const int columns = fit >= int(tiles.size()) ? int(tiles.size()) : std::min(fit, int(tiles.size() + 1) / 2);
+    if (columns == m_tileColumns)
+        return;
+    m_tileColumns = columns;
+    for (KpiTile *tile : tiles)
+        m_tiles->removeWidget(tile);
+    for (int i = 0; i < tiles.size(); ++i) {
+        tiles[i]->setMinimumWidth(130);
+        m_tiles->addWidget(tiles[i], i / columns, i % columns);
+    }
+}
+
+void ActivityPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    layoutTiles();
 }
 
 void ActivityPanel::stopThread()
@@ -245,11 +305,44 @@ void ActivityPanel::setPeriod(Period period)
     m_period->setCurrentIndex(std::max(0, m_period->findData(int(period))));
 }
 
+void ActivityPanel::setCustomPeriod(QDate from, QDate to)
+{
+    {
+        const QSignalBlocker blockFrom(m_from), blockTo(m_to), blockPeriod(m_period);
+        m_from->setDate(from);
+        m_to->setDate(to);
+        m_period->setCurrentIndex(m_period->findData(int(Period::Custom)));
+    }
+    updatePeriodControls();
+    reload();
+}
+
+bool ActivityPanel::customPeriod() const
+{
+    return Period(m_period->currentData().toInt()) == Period::Custom;
+}
+
+void ActivityPanel::updatePeriodControls()
+{
+    const bool custom = Period(m_period->currentData().toInt()) == Period::Custom;
+    m_from->setVisible(custom);
+    m_to->setVisible(custom);
+}
+
 void ActivityPanel::setFixedCampaign(const QString &campaignId)
 {
     m_fixedCampaign = campaignId;
     m_campaign->setVisible(campaignId.isEmpty());
+    {
+        const QSignalBlocker blocker(m_tier);
+        m_tier->clear();
+    }
     reload();
+}
+
+void ActivityPanel::setTier(const QString &tierId)
+{
+    m_tier->setCurrentIndex(std::max(0, m_tier->findData(tierId)));
 }
 
 void ActivityPanel::setCampaign(const QString &campaignId)
@@ -276,17 +369,36 @@ void ActivityPanel::reload()
     const qint64 nowHour = StatsStore::hourOf(now);
     const qint64 today = nowHour - nowHour % 24;
     int days = 30;
+    m_status->setStyleSheet(QString());
     switch (Period(m_period->currentData().toInt())) {
     case Period::Today: days = 1; break;
     case Period::Last7Days: days = 7; break;
     case Period::Last30Days: days = 30; break;
     case Period::Last90Days: days = 90; break;
     case Period::Last365Days: days = 365; break;
+    case Period::Custom: {
+        const QDate from = m_from->date(), to = m_to->date();
+        if (to < from) {
+            m_generation->fetch_add(1); // whatever was loading is no longer wanted
+            m_loaded = false;
+            m_status->setStyleSheet(QStringLiteral("color: #b3261e;"));
+            m_status->setText(tr("The period ends before it starts: choose a last day on or after %1.").arg(from.toString(Qt::ISODate)));
+            return;
+        }
+        days = int(from.daysTo(to)) + 1;
+        const qint64 lastDay = QDateTime(to, QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch() / HourMs;
+        m_query.fromHour = lastDay - qint64(days - 1) * 24;
+        m_query.toHour = lastDay + 24;
+        break;
     }
-    m_query.fromHour = today - qint64(days - 1) * 24;
-    m_query.toHour = nowHour + 1;
+    }
+    if (!customPeriod()) {
+        m_query.fromHour = today - qint64(days - 1) * 24;
+        m_query.toHour = nowHour + 1;
+    }
     const QString campaign = m_fixedCampaign.isEmpty() ? m_campaign->currentData().toString() : m_fixedCampaign;
     m_query.campaignIds = campaign.isEmpty() ? QStringList() : QStringList{campaign};
+    m_query.tierId = campaign.isEmpty() ? QString() : m_tier->currentData().toString();
     m_status->setText(tr("Loading…"));
     m_loaded = false;
     const quint64 generation = m_generation->fetch_add(1) + 1;
@@ -314,7 +426,19 @@ void ActivityPanel::apply(quint64 generation, const Result<Store::ActivitySnapsh
     for (const StatsBucket &b : s.hourly)
         m_hourly.insert(b.hour, b);
     m_perCampaign = s.perCampaign;
+    m_perTier = s.perTier;
     m_failures = s.failures;
+    // One campaign's tiers, keeping the choice.
+    m_tiers = s.tiers;
+    {
+        const QSignalBlocker blocker(m_tier);
+        m_tier->clear();
+        m_tier->addItem(tr("All tiers"), QString());
+        for (const auto &[id, name] : m_tiers)
+            m_tier->addItem(name.isEmpty() ? id : name, id);
+        m_tier->setCurrentIndex(std::max(0, m_tier->findData(m_query.tierId)));
+        m_tier->setVisible(!m_tiers.isEmpty());
+    }
     // The campaign list, keeping the choice.
     m_names.clear();
     const QString chosen = m_campaign->currentData().toString();
@@ -367,6 +491,7 @@ void ActivityPanel::apply(quint64 generation, const Result<Store::ActivitySnapsh
     m_loaded = true;
     updateTiles();
     updateBars();
+    updateTiers();
     updateTimeOfWeek();
     updateBurnDown();
     m_status->setText(tr("Live: updates as redemptions happen, from any process. Right-click a chart to save it."));
@@ -380,7 +505,8 @@ void ActivityPanel::poll()
     m_polling = true;
     // The period follows the clock. Read again: the newest hour with activity and after,
     // and the hour that was current at the last poll (writes in its last moments).
-    m_query.toHour = StatsStore::hourOf(QDateTime::currentMSecsSinceEpoch()) + 1;
+    if (!customPeriod())
+        m_query.toHour = StatsStore::hourOf(QDateTime::currentMSecsSinceEpoch()) + 1;
     const qint64 tail = std::min(m_hourly.isEmpty() ? m_query.fromHour : m_hourly.lastKey(), m_polledHour);
     m_polledHour = m_query.toHour - 1;
     const quint64 generation = m_generation->load();
@@ -409,6 +535,7 @@ void ActivityPanel::applyTail(quint64 generation, const Result<std::optional<Sto
         buckets.insert(bucketStart(b.hour));
     }
     m_perCampaign = s.perCampaign;
+    m_perTier = s.perTier;
     m_failures = s.failures;
     QList<qint64> sorted(buckets.begin(), buckets.end());
     std::sort(sorted.begin(), sorted.end());
@@ -417,6 +544,7 @@ void ActivityPanel::applyTail(quint64 generation, const Result<std::optional<Sto
     ++m_updates;
     updateTiles();
     updateBars();
+    updateTiers();
     updateTimeOfWeek();
     updateBurnDown();
     emit updated();
@@ -463,6 +591,70 @@ void ActivityPanel::updateTiles()
     m_revenue->setValue(formatMoney(t.orderAmount, m_currency), tr("orders that redeemed"));
     m_rollbacks->setValue(locale.toString(t.rollbacks), tr("redemptions undone"));
     m_codes->setValue(locale.toString(t.codesPublished), tr("%1 created").arg(locale.toString(t.codesCreated)));
+    m_validations->setValue(locale.toString(t.validations()), tr("%1 invalid").arg(locale.toString(t.validationsInvalid)));
+}
+
+// One campaign with promotion tiers: each tier's succeeded and failed redemptions.
+void ActivityPanel::updateTiers()
+{
+    m_tierChart->setVisible(!m_tiers.isEmpty());
+    m_campaignChart->setVisible(m_query.campaignIds.size() != 1);
+    if (m_tiers.isEmpty())
+        return;
+    QHash<QString, StatsBucket> byId;
+    for (const StatsBucket &b : std::as_const(m_perTier))
+        byId.insert(b.tierId, b);
+    QStringList names;
+    QList<qreal> succeeded, failed;
+    for (const auto &[id, name] : std::as_const(m_tiers)) {
+        names << (name.isEmpty() ? id : name);
+        succeeded << qreal(byId.value(id).redemptionsSucceeded);
+        failed << qreal(byId.value(id).redemptionsFailed);
+    }
+    QChart *chart = m_tierChart->chart();
+    auto *series = qobject_cast<QHorizontalBarSeries *>(chart->series().value(0));
+    auto *axis = series ? qobject_cast<QBarCategoryAxis *>(series->attachedAxes().value(0)) : nullptr;
+    auto *values = series ? qobject_cast<QValueAxis *>(series->attachedAxes().value(1)) : nullptr;
+    // Top down in the campaign's order.
+    std::reverse(names.begin(), names.end());
+    std::reverse(succeeded.begin(), succeeded.end());
+    std::reverse(failed.begin(), failed.end());
+    qreal top = 1;
+    for (qreal v : succeeded + failed)
+        top = std::max(top, v);
+    if (!series || !axis || !values || axis->categories() != names) {
+        chart->removeAllSeries();
+        for (QAbstractAxis *old : chart->axes()) {
+            chart->removeAxis(old);
+            delete old;
+        }
+        series = new QHorizontalBarSeries;
+        for (const auto &[label, colour] : {std::pair{tr("Succeeded"), QColor(0x1b, 0x7f, 0x3b)}, std::pair{tr("Failed"), QColor(0xb3, 0x26, 0x1e)}}) {
+            auto *set = new QBarSet(label);
+            set->setColor(colour);
+            set->append(QList<qreal>(names.size(), 0));
+            series->append(set);
+        }
+        series->setLabelsVisible(true);
+        series->setLabelsPosition(QAbstractBarSeries::LabelsInsideEnd);
+        chart->addSeries(series);
+        axis = new QBarCategoryAxis;
+        axis->append(names);
+        axis->setTruncateLabels(false);
+        chart->addAxis(axis, Qt::AlignLeft);
+        series->attachAxis(axis);
+        values = new QValueAxis;
+        values->setLabelFormat(QStringLiteral("%.0f"));
+        chart->addAxis(values, Qt::AlignBottom);
+        series->attachAxis(values);
+        chart->legend()->setVisible(true);
+    }
+    for (int i = 0; i < names.size(); ++i) {
+        series->barSets()[0]->replace(i, succeeded[i]);
+        series->barSets()[1]->replace(i, failed[i]);
+    }
+    values->setRange(0, top);
+    values->applyNiceNumbers();
 }
 
 void ActivityPanel::updateBars()
@@ -519,6 +711,7 @@ QChartView *ActivityPanel::view(Chart chart) const
     case Chart::HourOfDay: return m_hourChart;
     case Chart::DayOfWeek: return m_weekdayChart;
     case Chart::BudgetBurnDown: return m_budgetChart;
+    case Chart::Tiers: return m_tierChart;
     }
     return m_timeChart;
 }
@@ -607,6 +800,21 @@ Status ActivityPanel::writeCsv(Chart chart, QIODevice *device) const
             csv.text(b.campaignId).text(m_names.value(b.campaignId)).number(b.redemptionsSucceeded).money(b.discount)
                 .money(b.rolledBackDiscount).text(m_currency).endRow();
         break;
+    case Chart::Tiers: {
+        csv.header({QStringLiteral("promotion_tier_id"), QStringLiteral("promotion_tier_name"), QStringLiteral("redemptions_succeeded"),
+                    QStringLiteral("redemptions_failed"), QStringLiteral("rollbacks"), QStringLiteral("validations_valid"),
+                    QStringLiteral("validations_invalid"), QStringLiteral("discount_amount"), QStringLiteral("order_amount"),
+                    QStringLiteral("currency")});
+        QHash<QString, StatsBucket> byId;
+        for (const StatsBucket &b : m_perTier)
+            byId.insert(b.tierId, b);
+        for (const auto &[id, name] : m_tiers) {
+            const StatsBucket b = byId.value(id);
+            csv.text(id).text(name).number(b.redemptionsSucceeded).number(b.redemptionsFailed).number(b.rollbacks)
+                .number(b.validationsValid).number(b.validationsInvalid).money(b.discount).money(b.orderAmount).text(m_currency).endRow();
+        }
+        break;
+    }
     case Chart::BudgetBurnDown:
         csv.header({QStringLiteral("day_end"), QStringLiteral("budget_used"), QStringLiteral("budget"), QStringLiteral("currency")});
         if (m_budgetUsed) {

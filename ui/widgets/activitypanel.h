@@ -4,6 +4,7 @@
 #include "items/statsloader.h"
 #include "store/statsstore.h"
 
+#include <QDate>
 #include <QHash>
 #include <QWidget>
 
@@ -15,6 +16,9 @@ class QIODevice;
 class QBarSet;
 class QChartView;
 class QComboBox;
+class QGridLayout;
+
+class QDateEdit;
 class QDateTimeAxis;
 class QHorizontalBarSeries;
 class QLabel;
@@ -37,8 +41,8 @@ class ActivityPanel : public QWidget
     Q_OBJECT
 
 public:
-    enum class Period { Today, Last7Days, Last30Days, Last90Days, Last365Days };
-    enum class Chart { OverTime, FailureReasons, TopCampaigns, HourOfDay, DayOfWeek, BudgetBurnDown };
+    enum class Period { Today, Last7Days, Last30Days, Last90Days, Last365Days, Custom };
+    enum class Chart { OverTime, FailureReasons, TopCampaigns, HourOfDay, DayOfWeek, BudgetBurnDown, Tiers };
     static constexpr int PollMs = 500;
 
     explicit ActivityPanel(QWidget *parent = nullptr);
@@ -46,7 +50,11 @@ public:
 
     void setWorkspace(const QString &path, const QString &currency);
     void setPeriod(Period period);
+    // A custom period: whole UTC days from `from` to `to`, both included.
+    void setCustomPeriod(QDate from, QDate to);
     void setCampaign(const QString &campaignId); // empty: all campaigns
+    // One campaign's promotion tier (the tier list shows for a campaign with tiers); empty: all.
+    void setTier(const QString &tierId);
     // One campaign only (the campaign editor's Analytics): the campaign list is hidden.
     void setFixedCampaign(const QString &campaignId);
 
@@ -61,6 +69,13 @@ public:
     qint64 updates() const { return m_updates; } // live updates applied since the last load
     QComboBox *periodBox() const { return m_period; }
     QComboBox *campaignBox() const { return m_campaign; }
+    QComboBox *tierBox() const { return m_tier; }
+    QDateEdit *fromEdit() const { return m_from; }
+    QDateEdit *toEdit() const { return m_to; }
+    QLabel *statusLabel() const { return m_status; }
+    QChartView *tierChart() const { return m_tierChart; }
+    QList<Store::StatsBucket> perTier() const { return m_perTier; }
+    KpiTile *validationsTile() const { return m_validations; }
     QLabel *alertsLabel() const { return m_alerts; }
     KpiTile *redemptionsTile() const { return m_redemptions; }
     KpiTile *discountTile() const { return m_discount; }
@@ -70,6 +85,9 @@ public:
     QChartView *budgetChart() const { return m_budgetChart; }
     QLineSeries *budgetUsedSeries() const { return m_budgetUsed; }
     std::optional<qint64> projectedExhaustion() const { return m_exhaustion; }
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
 
 signals:
     void loaded();
@@ -82,6 +100,9 @@ private:
     void applyTail(quint64 generation, const Result<std::optional<Store::ActivitySnapshot>> &result);
     void updateTiles();
     void updateBars();
+    void updateTiers();
+    void layoutTiles();
+    void updatePeriodControls();
     void updateTimeOfWeek();
     void updateBurnDown();
     void addExportMenu(QChartView *view, Chart chart);
@@ -89,6 +110,7 @@ private:
     Status writeCsv(Chart chart, QIODevice *device) const;
     void setPoint(qint64 bucketStartMs);
     qint64 bucketMs() const;
+    bool customPeriod() const;
     qint64 bucketStart(qint64 hour) const;
     void stopThread();
 
@@ -97,6 +119,8 @@ private:
     Store::StatsQuery m_query;
     QMap<qint64, Store::StatsBucket> m_hourly; // hour -> bucket
     QList<Store::StatsBucket> m_perCampaign;
+    QList<Store::StatsBucket> m_perTier;
+    QList<std::pair<QString, QString>> m_tiers; // one campaign's tiers: id, name
     QList<Store::FailureCount> m_failures;
     QHash<QString, QString> m_names;
     Store::StatsBucket m_totals;
@@ -109,6 +133,9 @@ private:
 
     QComboBox *m_period;
     QComboBox *m_campaign;
+    QComboBox *m_tier;
+    QDateEdit *m_from;
+    QDateEdit *m_to;
     QLabel *m_status;
     QLabel *m_alerts;
     KpiTile *m_redemptions;
@@ -117,6 +144,9 @@ private:
     KpiTile *m_revenue;
     KpiTile *m_rollbacks;
     KpiTile *m_codes;
+    KpiTile *m_validations;
+    QGridLayout *m_tiles;
+    int m_tileColumns = 0;
     QChartView *m_timeChart;
     QLineSeries *m_succeeded;
     QLineSeries *m_failed;
@@ -127,6 +157,7 @@ private:
     QChartView *m_hourChart;
     QChartView *m_weekdayChart;
     QChartView *m_budgetChart;
+    QChartView *m_tierChart;
     QLineSeries *m_budgetUsed = nullptr;
     std::optional<qint64> m_budget;
     qint64 m_budgetSpent = 0;
