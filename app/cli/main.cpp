@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "customercommands.h"
 #include "exportcommands.h"
+#include "sandboxcommands.h"
 #include "statscommands.h"
 
 #include <QCoreApplication>
@@ -26,6 +27,10 @@ const char *const Usage =
     "  codes      generate --campaign ID --count N | publish --campaign ID --customer C\n"
     "  export     redemptions|customers|segment-members|codes|campaigns to CSV (docs/export.md)\n"
     "  stats      show | check | rebuild: the campaign counters behind the dashboard\n"
+    "  sandbox    create: a sandbox workspace beside production (docs/sandbox.md)\n"
+    "  promote    Copy a campaign from a sandbox to production, checked and audited\n"
+    "  simulate   Synthetic shopping sessions against a sandbox's campaigns (JSON summary)\n"
+    "  backtest   Replay the last N days of orders through a draft campaign (JSON forecast)\n"
     "  import     customers|products|orders|events FILE: CSV, all or nothing (docs/import.md)\n"
     "  qualify    What a cart qualifies for (request JSON on stdin, response on stdout)\n"
     "  validate   Check codes / promotion tiers against a cart, writing nothing\n"
@@ -74,6 +79,14 @@ int main(int argc, char *argv[])
         return PromoDesk::Cli::runExport(rest);
     if (command == QLatin1String("stats"))
         return PromoDesk::Cli::runStats(rest);
+    if (command == QLatin1String("sandbox"))
+        return PromoDesk::Cli::runSandbox(rest);
+    if (command == QLatin1String("promote"))
+        return PromoDesk::Cli::runPromote(rest);
+    if (command == QLatin1String("simulate"))
+        return PromoDesk::Cli::runSimulate(rest);
+    if (command == QLatin1String("backtest"))
+        return PromoDesk::Cli::runBacktest(rest);
     if (command == QLatin1String("import"))
         return PromoDesk::Cli::runImport(rest);
     if (command == QLatin1String("qualify"))

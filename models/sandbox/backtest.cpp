@@ -1,0 +1,4 @@
+#include "backtest.h"
+
+namespace PromoDesk::Sandbox {
+} // namespace PromoDesk::Sandbox

@@ -1,0 +1,4 @@
+#include "promotion.h"
+
+namespace PromoDesk::Sandbox {
+} // namespace PromoDesk::Sandbox

@@ -1,0 +1,4 @@
+#include "sandbox.h"
+
+namespace PromoDesk::Sandbox {
+} // namespace PromoDesk::Sandbox

@@ -1,0 +1,4 @@
+#include "simulator.h"
+
+namespace PromoDesk::Sandbox {
+} // namespace PromoDesk::Sandbox

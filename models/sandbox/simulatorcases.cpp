@@ -1,0 +1,4 @@
+#include "simulatorcases.h"
+
+namespace PromoDesk::Sandbox {
+} // namespace PromoDesk::Sandbox

@@ -1,0 +1,4 @@
+#pragma once
+
+namespace PromoDesk::Store {
+} // namespace PromoDesk::Store
