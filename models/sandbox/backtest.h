@@ -36,6 +36,8 @@ struct BacktestDay
 
 struct BacktestResult
 {
+    qint64 from = 0;                  // the period replayed, UTC ms [from, until)
+    qint64 until = 0;
     qint64 orders = 0;                // replayed
     qint64 redemptions = 0;           // orders the draft would have discounted
     qint64 customers = 0;             // distinct customers among them
@@ -43,7 +45,9 @@ struct BacktestResult
     qint64 orderAmount = 0;           // cents, of the discounted orders
     std::optional<qint64> budgetExhaustedAt; // when the draft's discount (or redemption) budget would have run out
     QMap<QString, qint64> failures;   // why the other orders did not qualify: failure key -> orders
-    QMap<QString, qint64> overlap;    // campaign id -> discounted orders that also redeemed that campaign
+    // campaign id -> discounted orders that also redeemed that campaign (successful, not
+    // rolled back), linked by the shop's order id: redemptions.order_source_id = orders.source_id
+    QMap<QString, qint64> overlap;
     QList<BacktestDay> daily;         // oldest first, every day of the period
     double seconds = 0;
     bool cancelled = false;
@@ -54,6 +58,11 @@ struct BacktestResult
 // time, its customer, its items) on read-only connections; the draft's limits per
 // customer and its budgets are applied in order time across the replay (in memory),
 // so the budget stops discounting once spent. Reads only: the workspace is not changed.
+// As in the engine, an order that would overrun the discount budget is refused, not
+// trimmed; budgetExhaustedAt is the first order the budget could not pay for, or the one
+// that took the last of it. Customers are evaluated as they are now (their attributes and
+// history today), not as they were at each order's time. A cancelled replay (progress
+// returned false) reports the orders tried before it, in time order, and says cancelled.
 Result<BacktestResult> backtest(const QString &workspacePath, const Engine::Campaign &draft, const BacktestOptions &options,
                                 const std::function<bool(qint64 done, qint64 total)> &progress = {});
 

@@ -46,7 +46,9 @@ struct TrafficSummary
         qint64 redemptions = 0;
         qint64 failed = 0;
         qint64 discount = 0;
-        std::optional<qint64> budgetExhaustedAt; // simulated time the campaign's budget ran out
+        // Simulated time the campaign's budget ran out: its first refusal for the budget,
+        // by redeem, or by qualify for a promotion tier (which the shop then never asks for).
+        std::optional<qint64> budgetExhaustedAt;
     };
     QMap<QString, PerCampaign> campaigns;
     double seconds = 0;             // wall time
@@ -60,7 +62,11 @@ struct TrafficSummary
 // random order of the workspace (its items and quantities); the promotion tiers the cart
 // qualifies for among the chosen campaigns, plus with `codePropensity` a code of a
 // chosen campaign (one the member holds, else an unpublished one, else the standalone
-// code); then redeem of those, at the session's simulated time.
+// code); then redeem of those, at the session's simulated time. A refused code is dropped
+// and the tiers redeemed alone, as a checkout does. Sessions are recorded with
+// order_source_id "sim_<seed>_<n>" (n counts from 1 in time order). The same seed on
+// the same file gives the same redemptions; the text of codes the engine publishes on
+// the way (referral rewards) is drawn from the system's generator, as codes must be.
 Result<TrafficSummary> simulateTraffic(Store::Connection &sandbox, const TrafficOptions &options,
                                        const std::function<bool(qint64 done, qint64 total)> &progress = {});
 
