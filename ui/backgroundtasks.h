@@ -1,7 +1,12 @@
 #pragma once
 
 #include <QFuture>
+#include <QFutureWatcher>
 #include <QList>
+#include <QObject>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <type_traits>
 
 namespace PromoDesk::Ui {
 
@@ -34,5 +39,19 @@ public:
 private:
     QList<QFuture<void>> m_running;
 };
+
+// Runs `job` on the thread pool (tracked by `tasks`) and hands its result to `done` on
+// `context`'s thread, through the event loop; nothing is delivered once `context` is gone.
+template <typename Job, typename Done>
+void runInBackground(QObject *context, BackgroundTasks &tasks, Job job, Done done)
+{
+    using R = std::invoke_result_t<Job>;
+    auto *watcher = new QFutureWatcher<R>(context);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, context, [watcher, done] {
+        watcher->deleteLater();
+        done(watcher->result());
+    });
+    watcher->setFuture(tasks.track(QtConcurrent::run(std::move(job))));
+}
 
 } // namespace PromoDesk::Ui

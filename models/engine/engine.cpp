@@ -832,7 +832,7 @@ Result<Validation> CampaignEngine::validate(const Request &request)
     if (request.redeemables.isEmpty())
         return Error{QStringLiteral("the request names no redeemables to validate"), QStringLiteral("redeemables")};
     auto evaluated = readOnly(request, false);
-    if (!evaluated)
+    if (!evaluated || !request.logValidation)
         return evaluated;
     // The outcome of each requested redeemable goes to the validations log, which the
     // campaign statistics count; a short write of its own after the read.

@@ -41,6 +41,7 @@ struct Request
     QList<Redeemable> redeemables;
     std::optional<qint64> now;  // evaluate at this moment (tests, the simulator, the demo history)
     bool explain = false;       // attach the rule engine's trace to failures
+    bool logValidation = true;  // validate: log the outcome (off for the simulator's regression re-runs)
 };
 
 enum class Outcome { Applicable, Inapplicable, Skipped };

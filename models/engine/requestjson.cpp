@@ -208,6 +208,53 @@ QJsonObject redeemableToJson(const RedeemableResult &r, bool redeemed)
     return o;
 }
 
+QJsonObject requestToJson(const Request &request)
+{
+    QJsonObject out;
+    if (!request.customer.isEmpty())
+        out.insert(QStringLiteral("customer"), QJsonObject{{QStringLiteral("id"), request.customer}});
+    QJsonObject order;
+    if (!request.order.sourceId.isEmpty())
+        order.insert(QStringLiteral("source_id"), request.order.sourceId);
+    if (!request.order.channel.isEmpty())
+        order.insert(QStringLiteral("channel"), request.order.channel);
+    if (!request.order.metadata.isEmpty())
+        order.insert(QStringLiteral("metadata"), request.order.metadata);
+    if (request.order.shipping)
+        order.insert(QStringLiteral("shipping_amount"), request.order.shipping);
+    QJsonArray items;
+    for (const OrderItem &item : request.order.items) {
+        QJsonObject line;
+        if (!item.sku.isEmpty())
+            line.insert(QStringLiteral("sku_id"), item.sku);
+        if (!item.product.isEmpty())
+            line.insert(QStringLiteral("product_id"), item.product);
+        if (!item.category.isEmpty())
+            line.insert(QStringLiteral("category"), item.category);
+        line.insert(QStringLiteral("quantity"), item.quantity);
+        line.insert(QStringLiteral("price"), item.price);
+        items.append(line);
+    }
+    order.insert(QStringLiteral("items"), items);
+    out.insert(QStringLiteral("order"), order);
+    QJsonArray redeemables;
+    for (const Redeemable &r : request.redeemables) {
+        QJsonObject o{{QStringLiteral("object"), r.object == Redeemable::Object::PromotionTier ? QStringLiteral("promotion_tier")
+                                                                                               : QStringLiteral("voucher")},
+                      {QStringLiteral("id"), r.id}};
+        if (r.giftCredits)
+            o.insert(QStringLiteral("gift"), QJsonObject{{QStringLiteral("credits"), *r.giftCredits}});
+        redeemables.append(o);
+    }
+    if (!redeemables.isEmpty())
+        out.insert(QStringLiteral("redeemables"), redeemables);
+    if (request.explain)
+        out.insert(QStringLiteral("options"), QJsonObject{{QStringLiteral("explain"), true}});
+    if (request.now)
+        out.insert(QStringLiteral("now"), iso(*request.now));
+    return out;
+}
+
 QJsonObject validationToJson(const Validation &v, bool redeemed)
 {
     auto list = [redeemed](const QList<RedeemableResult> &results) {

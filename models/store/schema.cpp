@@ -544,6 +544,17 @@ const std::vector<Migration> &migrations()
                   AND tier_id = '';
              END)",
          }},
+        {"simulator cases: saved requests and the outcome they had, re-run as a regression suite",
+         {
+             R"(CREATE TABLE simulator_cases (
+                 id        INTEGER PRIMARY KEY,
+                 name      TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                 operation TEXT NOT NULL CHECK (operation IN ('qualify', 'validate', 'redeem')),
+                 request   TEXT NOT NULL CHECK (json_valid(request)),
+                 expected  TEXT NOT NULL CHECK (json_valid(expected)),
+                 saved_at  INTEGER NOT NULL
+             ))",
+         }},
     };
     return list;
 }
@@ -581,7 +592,7 @@ QStringList tables()
             QStringLiteral("segment_members"), QStringLiteral("segment_sizes"), QStringLiteral("campaigns"),
             QStringLiteral("codes"),       QStringLiteral("redemptions"), QStringLiteral("validations"),
             QStringLiteral("campaign_usage"), QStringLiteral("campaign_stats"), QStringLiteral("failure_stats"),
-            QStringLiteral("audit_log")};
+            QStringLiteral("simulator_cases"), QStringLiteral("audit_log")};
 }
 
 Status migrate(Connection &connection, int targetVersion)

@@ -1,4 +1,5 @@
 #include "widgets/tryitpanel.h"
+#include "engine/requestjson.h"
 
 #include "common/money.h"
 #include "engine/discount.h"
@@ -32,6 +33,8 @@
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <QRegularExpression>
+#include <QSet>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -128,6 +131,11 @@ TryItPanel::TryItPanel(QWidget *parent)
     , m_totals(new QLabel(this))
     , m_lines(new QTableWidget(0, LineColumns, this))
     , m_explain(new QTreeWidget(this))
+    , m_simulatorRow(new QWidget(this))
+    , m_operation(new QComboBox(this))
+    , m_redeemables(new QLineEdit(this))
+    , m_zone(new QComboBox(this))
+    , m_saveCase(new QPushButton(tr("Save as &case…"), this))
     , m_rerunTimer(new QTimer(this))
     , m_searchTimer(new QTimer(this))
     , m_skuModel(new QStandardItemModel(this))
@@ -247,14 +255,65 @@ void TryItPanel::buildUi()
     whenRow->addWidget(m_at);
     whenRow->addWidget(m_atZone);
     whenRow->addWidget(m_nowButton);
+    whenRow->addWidget(m_zone);
     whenRow->addStretch(1);
+    whenRow->addWidget(m_saveCase);
     whenRow->addWidget(m_tryButton);
+
+    // --- workspace mode: what to run, and with which codes and tiers ---
+    m_operation->setObjectName(QStringLiteral("operation"));
+    m_operation->addItem(tr("Qualify: everything the cart qualifies for"), int(Operation::Qualify));
+    m_operation->addItem(tr("Validate the codes and tiers below"), int(Operation::Validate));
+    m_operation->addItem(tr("Redeem the codes and tiers below"), int(Operation::Redeem));
+    m_redeemables->setObjectName(QStringLiteral("redeemables"));
+    m_redeemables->setPlaceholderText(tr("codes or tier ids, e.g. SPRING-7QX2 promo_spend_50"));
+    m_redeemables->setClearButtonEnabled(true);
+    m_zone->setObjectName(QStringLiteral("zone"));
+    m_zone->setToolTip(tr("The time zone the clock is set in"));
+    QStringList zones{QStringLiteral("UTC"), QString::fromUtf8(QTimeZone::systemTimeZoneId()), QStringLiteral("Europe/Dublin"),
+                      QStringLiteral("Europe/London"), QStringLiteral("Europe/Berlin"), QStringLiteral("America/New_York"),
+                      QStringLiteral("America/Los_Angeles"), QStringLiteral("Asia/Tokyo"), QStringLiteral("Australia/Sydney")};
+    zones.removeDuplicates();
+    m_zone->addItems(zones);
+    m_zone->setVisible(false);
+    m_saveCase->setObjectName(QStringLiteral("saveCase"));
+    m_saveCase->setToolTip(tr("Keep this request and its outcome, to run again after campaigns change"));
+    m_saveCase->setVisible(false);
+    auto *simulatorLayout = new QHBoxLayout(m_simulatorRow);
+    simulatorLayout->setContentsMargins(0, 0, 0, 0);
+    auto *operationLabel = new QLabel(tr("R&un:"), m_simulatorRow);
+    operationLabel->setBuddy(m_operation);
+    auto *redeemablesLabel = new QLabel(tr("Co&des and tiers:"), m_simulatorRow);
+    redeemablesLabel->setBuddy(m_redeemables);
+    simulatorLayout->addWidget(operationLabel);
+    simulatorLayout->addWidget(m_operation);
+    simulatorLayout->addSpacing(12);
+    simulatorLayout->addWidget(redeemablesLabel);
+    simulatorLayout->addWidget(m_redeemables, 1);
+    m_simulatorRow->setVisible(false);
+    connect(m_operation, &QComboBox::currentIndexChanged, this, [this] {
+        m_redeemables->setEnabled(operation() != Operation::Qualify);
+        scheduleRerun();
+    });
+    m_redeemables->setEnabled(false);
+    connect(m_redeemables, &QLineEdit::returnPressed, this, &TryItPanel::run);
+    connect(m_zone, &QComboBox::currentTextChanged, this, [this](const QString &zone) {
+        if (m_mode != Mode::Workspace)
+            return;
+        const qint64 at = tryAtMs(); // the moment shown, before the zone changes
+        m_draft.timezone = zone;
+        if (m_fixedNow)
+            m_fixedNow = at;
+        showTryAt();
+    });
+    connect(m_saveCase, &QPushButton::clicked, this, &TryItPanel::saveCaseRequested);
 
     auto *inputs = new QWidget(this);
     auto *inputsLayout = new QVBoxLayout(inputs);
     inputsLayout->setContentsMargins(0, 0, 0, 0);
     inputsLayout->addWidget(customerBox);
     inputsLayout->addWidget(cartBox, 1);
+    inputsLayout->addWidget(m_simulatorRow);
     inputsLayout->addLayout(whenRow);
     inputs->setMinimumWidth(digit * 54); // the cart's columns, with room for the product's name
 
@@ -381,6 +440,47 @@ void TryItPanel::buildUi()
 
 // --- public API -----------------------------------------------------------------------
 
+void TryItPanel::setMode(Mode mode)
+{
+    m_mode = mode;
+    const bool workspace = mode == Mode::Workspace;
+    m_simulatorRow->setVisible(workspace);
+    m_zone->setVisible(workspace);
+    m_saveCase->setVisible(workspace);
+    m_tryButton->setText(workspace ? tr("&Run") : tr("&Try"));
+    m_tryButton->setToolTip(workspace ? tr("Run against every campaign of the workspace (Ctrl+Return)")
+                                      : tr("Try the campaign as drafted (Ctrl+Return)"));
+    if (workspace) {
+        m_draft = Engine::Campaign{};
+        m_draft.timezone = m_zone->currentText();
+        m_at->setToolTip(tr("The moment to run at, in the zone beside it"));
+    }
+    clearResult();
+    showTryAt();
+}
+
+TryItPanel::Operation TryItPanel::operation() const
+{
+    return Operation(m_operation->currentData().toInt());
+}
+
+void TryItPanel::setOperation(Operation operation)
+{
+    m_operation->setCurrentIndex(std::max(0, m_operation->findData(int(operation))));
+}
+
+void TryItPanel::setRedeemables(const QString &text)
+{
+    m_redeemables->setText(text);
+}
+
+void TryItPanel::setZone(const QString &iana)
+{
+    if (m_zone->findText(iana) < 0)
+        m_zone->addItem(iana);
+    m_zone->setCurrentText(iana);
+}
+
 void TryItPanel::setWorkspace(const QString &path)
 {
     m_path = path;
@@ -502,6 +602,12 @@ void TryItPanel::scheduleRerun()
     // Only keep up a result the marketer has asked for; the first run is theirs to start.
     if (!m_hasResult && !m_running && !m_runPending)
         return;
+    // The simulator re-runs a qualification by itself; a validation (logged) or a
+    // redemption (written) only when asked.
+    if (m_mode == Mode::Workspace && operation() != Operation::Qualify) {
+        setStatus(tr("Changed: press Run to run again"));
+        return;
+    }
     ++m_generation; // what is under way now answers an older question
     m_rerunTimer->start();
     setStatus(tr("Updating…"));
@@ -524,16 +630,47 @@ void TryItPanel::launchRun()
     setStatus(tr("Trying…"));
     updateEnabled();
     // Its own connection: a SQLite connection belongs to the thread that uses it.
-    auto job = [path = m_path, draft = m_draft, request]() -> Result<Engine::Validation> {
-        auto connection = Store::Connection::open(path, Store::Connection::Access::ReadOnly);
+    const bool workspace = m_mode == Mode::Workspace;
+    const Operation op = operation();
+    const QStringList tokens = m_redeemables->text().split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
+    auto sent = std::make_shared<Engine::Request>(request);
+    auto job = [path = m_path, draft = m_draft, request, workspace, op, tokens, sent]() -> Result<Engine::Validation> {
+        const bool writes = workspace && op == Operation::Redeem;
+        auto connection = Store::Connection::open(path, writes ? Store::Connection::Access::ReadWrite
+                                                               : Store::Connection::Access::ReadOnly);
         if (!connection)
             return connection.error();
         Engine::CampaignEngine engine(*connection.value());
-        return engine.tryCampaign(draft, request);
+        if (!workspace)
+            return engine.tryCampaign(draft, request);
+        // A typed id that names a promotion tier of the workspace is that tier; the rest are codes.
+        Engine::Request r = request;
+        if (op != Operation::Qualify) {
+            auto campaigns = engine.store().loadCampaigns();
+            if (!campaigns)
+                return campaigns.error();
+            QSet<QString> tiers;
+            for (const Engine::Campaign &c : campaigns.value()) {
+                for (const Engine::Tier &t : c.tiers)
+                    tiers.insert(t.id);
+            }
+            for (const QString &token : tokens) {
+                Engine::Redeemable redeemable;
+                redeemable.object = tiers.contains(token) ? Engine::Redeemable::Object::PromotionTier : Engine::Redeemable::Object::Voucher;
+                redeemable.id = token;
+                r.redeemables.append(redeemable);
+            }
+            if (r.redeemables.isEmpty())
+                return Error{QStringLiteral("type the codes or tier ids to %1").arg(op == Operation::Redeem ? QStringLiteral("redeem")
+                                                                                                          : QStringLiteral("validate")),
+                             QStringLiteral("codes and tiers")};
+        }
+        *sent = r;
+        return op == Operation::Qualify ? engine.qualify(r) : op == Operation::Validate ? engine.validate(r) : engine.redeem(r);
     };
     // A watcher reports through the event loop, even for a run done before this line.
     auto *watcher = new QFutureWatcher<Result<Engine::Validation>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, sent, op] {
         watcher->deleteLater();
         m_running = false;
         if (m_runPending) {
@@ -544,6 +681,12 @@ void TryItPanel::launchRun()
         updateEnabled();
         if (generation != m_generation)
             return; // a newer run is asked for (a debounced one is waiting)
+        if (m_mode == Mode::Workspace && watcher->result()) {
+            Engine::Request r = *sent;
+            r.explain = false; // a case asks for the outcome; the trace is shown anyway
+            m_lastRequest = Engine::requestToJson(r);
+            m_lastOperation = QStringList{QStringLiteral("qualify"), QStringLiteral("validate"), QStringLiteral("redeem")}.value(int(op));
+        }
         applyResult(watcher->result());
         emit finished();
     });
@@ -581,7 +724,8 @@ void TryItPanel::showError(const QString &message)
 void TryItPanel::applyResult(const Result<Engine::Validation> &result)
 {
     if (!result) {
-        showError(tr("Could not try the campaign: %1").arg(result.error().toString()));
+        showError(m_mode == Mode::Workspace ? tr("Could not run: %1").arg(result.error().toString())
+                                            : tr("Could not try the campaign: %1").arg(result.error().toString()));
         return;
     }
     clearResult();
@@ -616,7 +760,27 @@ void TryItPanel::applyResult(const Result<Engine::Validation> &result)
 
     // --- the headline ---
     const bool gift = m_draft.type == Engine::CampaignType::GiftVouchers;
-    if (!v.applicable.isEmpty()) {
+    if (m_mode == Mode::Workspace) {
+        m_applies = !v.applicable.isEmpty();
+        const Engine::RedeemableResult *why = v.inapplicable.isEmpty() ? nullptr : &v.inapplicable.first();
+        if (m_applies) {
+            QStringList names;
+            for (const RedeemableResult &r : v.applicable)
+                names << (r.tierName.isEmpty() ? r.campaignName : r.tierName);
+            m_verdictText = tr("%n applies: %1 off (%2)", nullptr, int(v.applicable.size()))
+                                .arg(formatMoney(v.totalDiscount()), names.join(QStringLiteral(", ")));
+            if (v.giftCredits > 0)
+                m_verdictText += tr(", %1 of gift credit").arg(formatMoney(v.giftCredits));
+            if (lastOperation() == QLatin1String("redeem"))
+                m_verdictText = tr("Redeemed — ") + m_verdictText;
+            if (!v.valid && why)
+                m_verdictText += tr(" — but %1 does not apply (%2)").arg(why->code.isEmpty() ? why->requested.id : why->code, why->failureKey);
+        } else if (why) {
+            m_verdictText = tr("Nothing applies — %1: %2").arg(why->failureKey, why->message);
+        } else {
+            m_verdictText = tr("Nothing applies: no running campaign offers anything for this cart");
+        }
+    } else if (!v.applicable.isEmpty()) {
         const RedeemableResult &best = v.applicable.first();
         m_applies = true;
         m_verdictText = gift ? tr("Applies: %1 of gift credit").arg(formatMoney(v.giftCredits))
@@ -719,7 +883,15 @@ void TryItPanel::applyResult(const Result<Engine::Validation> &result)
         const int at = place.value(r);
         const Engine::Tier *tier = at < m_draft.tiers.size() ? &m_draft.tiers[at] : nullptr;
         QString what;
-        if (tier)
+        if (m_mode == Mode::Workspace) {
+            const QString campaign = r->campaignName.isEmpty() ? r->requested.id : r->campaignName;
+            if (!r->tierId.isEmpty())
+                what = tr("“%1”, tier “%2”").arg(campaign, r->tierName.isEmpty() ? r->tierId : r->tierName);
+            else if (!r->code.isEmpty() || !r->requested.id.isEmpty())
+                what = tr("“%1”, code %2").arg(campaign, r->code.isEmpty() ? r->requested.id : r->code);
+            else
+                what = tr("“%1”").arg(campaign);
+        } else if (tier)
             what = tr("Tier %1 “%2”").arg(at + 1).arg(tier->name.isEmpty() ? tier->id : tier->name);
         else
             what = r->code.isEmpty() ? tr("Code") : tr("Code %1").arg(r->code);
@@ -778,7 +950,7 @@ void TryItPanel::applyResult(const Result<Engine::Validation> &result)
                 anyHint = anyHint || !line.hint.isEmpty();
                 parents.append(item);
             }
-        } else if (r->outcome != Outcome::Inapplicable) {
+        } else if (r->outcome != Outcome::Inapplicable && m_mode == Mode::Draft) {
             // The engine explains failures; a rule that held is shown as written.
             QStringList held;
             if (!ruleText.isEmpty())
@@ -797,7 +969,8 @@ void TryItPanel::applyResult(const Result<Engine::Validation> &result)
         }
     }
     if (all.isEmpty()) {
-        auto *item = new QTreeWidgetItem(m_explain, {tr("Nothing to try: add a tier to the promotion")});
+        auto *item = new QTreeWidgetItem(m_explain, {m_mode == Mode::Workspace ? tr("No campaign had anything to say about this cart")
+                                                                               : tr("Nothing to try: add a tier to the promotion")});
         item->setFirstColumnSpanned(true);
     }
     m_explain->setColumnHidden(2, !anyHint);

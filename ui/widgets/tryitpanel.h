@@ -8,6 +8,7 @@
 #include "store/customerrepository.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QWidget>
@@ -42,11 +43,30 @@ class TryItPanel : public QWidget
     Q_OBJECT
 
 public:
+    // Draft: the campaign editor's "Try it" (one campaign as drafted). Workspace: the
+    // sandbox's simulator — qualify / validate / redeem against every campaign of the
+    // workspace, with the codes and tiers typed, at a clock in a chosen zone.
+    enum class Mode { Draft, Workspace };
+    enum class Operation { Qualify, Validate, Redeem };
+
     explicit TryItPanel(QWidget *parent = nullptr);
     ~TryItPanel() override;
 
     // The workspace file; empty = none (the panel is disabled and says so).
     void setWorkspace(const QString &path);
+    void setMode(Mode mode);
+    Mode mode() const { return m_mode; }
+    // Workspace mode: what to run, and the codes / tier ids to validate or redeem
+    // (separated by commas or spaces; a known tier id is a tier, the rest are codes).
+    void setOperation(Operation operation);
+    Operation operation() const;
+    void setRedeemables(const QString &text);
+    // Workspace mode: the clock's zone (IANA id); the campaign's own in Draft mode.
+    void setZone(const QString &iana);
+    // The request last run, as the JSON of docs/cli.md with its clock, and its operation
+    // ("qualify", "validate", "redeem"): what a simulator case saves. Empty before a run.
+    QJsonObject lastRequest() const { return m_lastRequest; }
+    QString lastOperation() const { return m_lastOperation; }
     // The draft as edited now (saved or not, any status). Re-runs (debounced) when a
     // result is on screen or a run is under way.
     void setCampaign(const Engine::Campaign &draft);
@@ -75,6 +95,8 @@ public:
 signals:
     // A result (or an error) is on screen.
     void finished();
+    // Workspace mode: "Save as case…" was pressed (the request last run is in lastRequest()).
+    void saveCaseRequested();
 
 private:
     // What the panel knows of the picked customer.
@@ -137,6 +159,16 @@ private:
     QLabel *m_totals;
     QTableWidget *m_lines;
     QTreeWidget *m_explain;
+    // --- workspace mode ---
+    QWidget *m_simulatorRow;
+    QComboBox *m_operation;
+    QLineEdit *m_redeemables;
+    QComboBox *m_zone;
+    QPushButton *m_saveCase;
+    Mode m_mode = Mode::Draft;
+    QJsonObject m_lastRequest;
+    QString m_lastOperation;
+    QStringList m_tierIds; // the workspace's promotion tier ids (workspace mode)
 
     QTimer *m_rerunTimer;
     QTimer *m_searchTimer;
