@@ -35,9 +35,16 @@ struct PromotionResult
 
 // Copies the campaign's definition to production in one transaction after
 // checkPromotion: created as a draft (or replacing production's non-active copy of the
-// same id, keeping its status), never its codes, usage or redemptions. Audited in both
-// workspaces ("promoted_to_production" / "promoted_from_sandbox", with the other file's
-// path). Refused with every problem in the error's message when the check fails.
+// same id, keeping its status), never its codes, usage or redemptions (a shared
+// standalone_code is part of the definition: production's store makes its code row).
+// Audited in both workspaces: CampaignStore's own "create"/"update" row in production,
+// plus an audit_log row of entity_type "campaign_promotion" in each, action
+// "promoted_to_production" (sandbox) / "promoted_from_sandbox" (production), whose
+// `after` holds the other file's absolute path ("production_path" / "sandbox_path"),
+// "created" and the campaign's JSON ("campaign"); production's `before` is the copy it
+// replaced. The check runs again under both write locks (sandbox first, then
+// production; production commits first). Refused with every problem in the error's
+// message, one a line after "refused (N problems):", when the check fails.
 Result<PromotionResult> promoteCampaign(Store::Connection &sandbox, const QString &campaignId, Store::Connection &production,
                                         const QString &actor);
 
