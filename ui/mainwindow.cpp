@@ -7,6 +7,7 @@
 #include "pages/dashboardpage.h"
 #include "pages/plannedpage.h"
 #include "pages/redemptionspage.h"
+#include "pages/sandboxpage.h"
 #include "preference.h"
 #include "engine/democampaigns.h"
 #include "store/demogenerator.h"
@@ -71,10 +72,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
                                   "Experiments are not built yet."),
                                this),
                new RedemptionsPage(this),
-               new PlannedPage(tr("Sandbox"), tr("Sandbox tools are not built yet"),
-                               tr("Try campaigns on sample customers and carts, simulate traffic and promote campaigns "
-                                  "to production. Meanwhile, File ▸ New Workspace… can create a sandbox workspace."),
-                               this)};
+               new SandboxPage(this)};
     for (Page *page : m_pages)
         m_stack->addWidget(page);
 
@@ -162,6 +160,26 @@ void MainWindow::buildMenus()
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     file->addSeparator();
+    for (Page *page : m_pages) {
+        auto *sandbox = qobject_cast<SandboxPage *>(page);
+        if (!sandbox)
+            continue;
+        QAction *newSandbox = file->addAction(tr("New &Sandbox…"), this, [this, sandbox] {
+            showPage(int(m_pages.indexOf(sandbox)));
+            sandbox->newSandbox();
+        });
+        newSandbox->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+        connect(sandbox, &SandboxPage::openWorkspaceRequested, this, &MainWindow::openWorkspace);
+        connect(sandbox, &SandboxPage::showDashboardRequested, this, [this] {
+            showPage(0);
+            refreshOverview();
+        });
+        connect(sandbox, &SandboxPage::dataChanged, this, &MainWindow::refreshOverview);
+        connect(sandbox, &SandboxPage::promoted, this, [this](const QString &id) {
+            statusBar()->showMessage(tr("%1 promoted to production as a draft").arg(id), 8000);
+        });
+        file->addSeparator();
+    }
     // Imports live on the Customers page; the menu opens its dialog there.
     for (Page *page : m_pages) {
         if (auto *customers = qobject_cast<CustomersPage *>(page)) {

@@ -11,6 +11,11 @@
 #include "pages/page.h"
 #include "pages/redemptionspage.h"
 #include "pages/dashboardpage.h"
+#include "pages/sandboxpage.h"
+#include "store/connection.h"
+#include "store/customerrepository.h"
+#include "widgets/backtestpanel.h"
+#include "widgets/trafficpanel.h"
 #include "widgets/activitypanel.h"
 #include "dialogs/exportdialog.h"
 #include "items/redemptiontablemodel.h"
@@ -170,10 +175,64 @@ void screenshotRedemptions(PromoDesk::Ui::MainWindow &window, const QString &dir
     page->clearFilters();
 }
 
+// In a sandbox: the simulator on a hand-made cart, a week of traffic, a backtest of the
+// tiered promotion on production's last 90 days, and the campaigns tab.
+void screenshotSandbox(PromoDesk::Ui::MainWindow &window, const QString &dir)
+{
+    using namespace PromoDesk::Ui;
+    auto *page = window.findChild<SandboxPage *>();
+    if (!page || !window.workspace() || window.workspace()->kind != PromoDesk::Store::WorkspaceKind::Sandbox)
+        return;
+    window.showPage(int(window.pages().indexOf(page)));
+    auto shot = [&window, dir](const char *name) {
+        QApplication::processEvents();
+        const QString file = QDir(dir).filePath(QString::fromLatin1(name));
+        if (window.grab().save(file))
+            std::printf("%s\n", qPrintable(file));
+    };
+    waitUntil([page] { return !page->productionPath().isEmpty() && !page->campaigns().isEmpty(); });
+    PromoDesk::Engine::OrderItem first;
+    first.sku = QStringLiteral("sku_00069_3");
+    first.quantity = 2;
+    PromoDesk::Engine::OrderItem second;
+    second.sku = QStringLiteral("sku_00053_1");
+    second.quantity = 1;
+    // A member of the sandbox's sample (its first by name).
+    QString member;
+    if (auto connection = PromoDesk::Store::Connection::open(window.workspace()->path, PromoDesk::Store::Connection::Access::ReadOnly)) {
+        auto rows = PromoDesk::Store::CustomerRepository(*connection.value()).pageAfter({}, std::nullopt, 1);
+        if (rows && !rows.value().isEmpty())
+            member = rows.value().constFirst().id;
+    }
+    page->simulator()->setCustomer(member);
+    page->simulator()->setCart({first, second});
+    waitUntil([] { return false; }, 800); // the catalogue and the customer
+    page->simulator()->run();
+    waitUntil([page] { return !page->simulator()->isRunning() && !page->simulator()->verdict().isEmpty(); });
+    shot("sandbox-simulator.png");
+    page->tabs()->setCurrentIndex(1);
+    PromoDesk::Sandbox::TrafficOptions traffic = page->traffic()->options();
+    traffic.sessions = 3000;
+    page->traffic()->setOptions(traffic);
+    page->traffic()->run();
+    waitUntil([page] { return page->traffic()->summary().has_value() && !page->traffic()->isRunning(); }, 180'000);
+    shot("sandbox-traffic.png");
+    page->tabs()->setCurrentIndex(2);
+    page->backtest()->setCampaign(QStringLiteral("camp_spend_tiers"));
+    page->backtest()->setDays(90);
+    page->backtest()->run();
+    waitUntil([page] { return page->backtest()->result().has_value() && !page->backtest()->isRunning(); }, 300'000);
+    shot("sandbox-backtest.png");
+    page->tabs()->setCurrentIndex(3);
+    shot("sandbox-campaigns.png");
+    page->tabs()->setCurrentIndex(0);
+}
+
 // Renders every page to DIR/<page>.png once the workspace has loaded, then quits.
 void screenshotPages(PromoDesk::Ui::MainWindow &window, const QString &dir)
 {
     QDir().mkpath(dir);
+    screenshotSandbox(window, dir);
     screenshotRedemptions(window, dir);
     const QList<PromoDesk::Ui::Page *> pages = window.pages();
     for (int i = 0; i < pages.size(); ++i) {

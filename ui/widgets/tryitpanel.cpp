@@ -249,8 +249,9 @@ void TryItPanel::buildUi()
     m_tryButton->setToolTip(tr("Try the campaign as drafted (Ctrl+Return)"));
 
     auto *whenRow = new QHBoxLayout;
-    auto *atLabel = new QLabel(tr("Try a&t:"), this);
-    atLabel->setBuddy(m_at);
+    m_atLabel = new QLabel(tr("Try a&t:"), this);
+    m_atLabel->setBuddy(m_at);
+    QLabel *atLabel = m_atLabel;
     whenRow->addWidget(atLabel);
     whenRow->addWidget(m_at);
     whenRow->addWidget(m_atZone);
@@ -279,6 +280,7 @@ void TryItPanel::buildUi()
     m_saveCase->setObjectName(QStringLiteral("saveCase"));
     m_saveCase->setToolTip(tr("Keep this request and its outcome, to run again after campaigns change"));
     m_saveCase->setVisible(false);
+    m_saveCase->setEnabled(false);
     auto *simulatorLayout = new QHBoxLayout(m_simulatorRow);
     simulatorLayout->setContentsMargins(0, 0, 0, 0);
     auto *operationLabel = new QLabel(tr("R&un:"), m_simulatorRow);
@@ -367,6 +369,7 @@ void TryItPanel::buildUi()
     resultBox->setMinimumWidth(digit * 40);
 
     auto *split = new QSplitter(Qt::Horizontal, this);
+    m_split = split;
     split->setChildrenCollapsible(false);
     split->addWidget(inputs);
     split->addWidget(resultBox);
@@ -448,6 +451,10 @@ void TryItPanel::setMode(Mode mode)
     m_zone->setVisible(workspace);
     m_saveCase->setVisible(workspace);
     m_tryButton->setText(workspace ? tr("&Run") : tr("&Try"));
+    m_atLabel->setText(workspace ? tr("Cl&ock:") : tr("Try a&t:"));
+    // Every campaign's explanation needs room: the result gets more of the width.
+    m_split->setStretchFactor(0, workspace ? 2 : 1);
+    m_split->setStretchFactor(1, workspace ? 3 : 1);
     m_tryButton->setToolTip(workspace ? tr("Run against every campaign of the workspace (Ctrl+Return)")
                                       : tr("Try the campaign as drafted (Ctrl+Return)"));
     if (workspace) {
@@ -635,9 +642,10 @@ void TryItPanel::launchRun()
     const QStringList tokens = m_redeemables->text().split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
     auto sent = std::make_shared<Engine::Request>(request);
     auto job = [path = m_path, draft = m_draft, request, workspace, op, tokens, sent]() -> Result<Engine::Validation> {
-        const bool writes = workspace && op == Operation::Redeem;
-        auto connection = Store::Connection::open(path, writes ? Store::Connection::Access::ReadWrite
-                                                               : Store::Connection::Access::ReadOnly);
+        // A redemption is written, a validation logged; a qualification reads only.
+        const bool writes = workspace && op != Operation::Qualify;
+        auto connection = writes ? Store::Workspace::openForWriting(path)
+                                 : Store::Connection::open(path, Store::Connection::Access::ReadOnly);
         if (!connection)
             return connection.error();
         Engine::CampaignEngine engine(*connection.value());
@@ -686,6 +694,7 @@ void TryItPanel::launchRun()
             r.explain = false; // a case asks for the outcome; the trace is shown anyway
             m_lastRequest = Engine::requestToJson(r);
             m_lastOperation = QStringList{QStringLiteral("qualify"), QStringLiteral("validate"), QStringLiteral("redeem")}.value(int(op));
+            m_saveCase->setEnabled(true);
         }
         applyResult(watcher->result());
         emit finished();
@@ -697,7 +706,9 @@ void TryItPanel::clearResult()
 {
     m_verdictText.clear();
     m_applies = false;
-    m_verdict->setText(tr("Pick a customer, fill the cart and press Try to see whether this campaign applies."));
+    m_verdict->setText(m_mode == Mode::Workspace
+                           ? tr("Pick a customer, fill the cart and press Run to see what every campaign does with it.")
+                           : tr("Pick a customer, fill the cart and press Try to see whether this campaign applies."));
     m_verdict->setStyleSheet(colourStyle(mutedColour()));
     setStatus(QString());
     m_totals->clear();
@@ -773,7 +784,7 @@ void TryItPanel::applyResult(const Result<Engine::Validation> &result)
                 m_verdictText += tr(", %1 of gift credit").arg(formatMoney(v.giftCredits));
             if (lastOperation() == QLatin1String("redeem"))
                 m_verdictText = tr("Redeemed — ") + m_verdictText;
-            if (!v.valid && why)
+            if (!v.valid && why && lastOperation() != QLatin1String("qualify"))
                 m_verdictText += tr(" — but %1 does not apply (%2)").arg(why->code.isEmpty() ? why->requested.id : why->code, why->failureKey);
         } else if (why) {
             m_verdictText = tr("Nothing applies — %1: %2").arg(why->failureKey, why->message);

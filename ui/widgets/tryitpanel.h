@@ -23,6 +23,7 @@ class QListWidget;
 class QListWidgetItem;
 class QPushButton;
 class QSpinBox;
+class QSplitter;
 class QStandardItemModel;
 class QTableWidget;
 class QTimer;
@@ -150,6 +151,8 @@ private:
     QComboBox *m_channel;
     QLabel *m_cartTotal;
     QDateTimeEdit *m_at;
+    QLabel *m_atLabel = nullptr;
+    QSplitter *m_split = nullptr;
     QLabel *m_atZone;
     QToolButton *m_nowButton;
     QPushButton *m_tryButton;
