@@ -22,6 +22,9 @@
 #include "widgets/customerprofilepanel.h"
 
 #include <QApplication>
+
+#include <memory>
+#include <utility>
 #include <QCommandLineParser>
 #include <QChartView>
 #include <QComboBox>
@@ -322,7 +325,11 @@ int main(int argc, char *argv[])
             QApplication::exit(1);
         });
         // Give the customer table a moment to page in after the overview arrives.
-        QObject::connect(&window, &PromoDesk::Ui::MainWindow::overviewLoaded, &app, [&window, dir] {
+        // Once: the overview is reloaded later (after simulated traffic, for one).
+        auto started = std::make_shared<bool>(false);
+        QObject::connect(&window, &PromoDesk::Ui::MainWindow::overviewLoaded, &app, [&window, dir, started] {
+            if (std::exchange(*started, true))
+                return;
             QTimer::singleShot(1500, &window, [&window, dir] { screenshotPages(window, dir); });
         });
     }
