@@ -45,6 +45,21 @@ QString iso(qint64 ms)
     return Rules::formatDateTime(ms);
 }
 
+// A cart line as a request names it: what it is, how many, at what price.
+QJsonObject itemJson(const OrderItem &item)
+{
+    QJsonObject line;
+    if (!item.sku.isEmpty())
+        line.insert(QStringLiteral("sku_id"), item.sku);
+    if (!item.product.isEmpty())
+        line.insert(QStringLiteral("product_id"), item.product);
+    if (!item.category.isEmpty())
+        line.insert(QStringLiteral("category"), item.category);
+    line.insert(QStringLiteral("quantity"), item.quantity);
+    line.insert(QStringLiteral("price"), item.price);
+    return line;
+}
+
 } // namespace
 
 Result<Request> requestFromJson(const QJsonObject &object)
@@ -223,18 +238,8 @@ QJsonObject requestToJson(const Request &request)
     if (request.order.shipping)
         order.insert(QStringLiteral("shipping_amount"), request.order.shipping);
     QJsonArray items;
-    for (const OrderItem &item : request.order.items) {
-        QJsonObject line;
-        if (!item.sku.isEmpty())
-            line.insert(QStringLiteral("sku_id"), item.sku);
-        if (!item.product.isEmpty())
-            line.insert(QStringLiteral("product_id"), item.product);
-        if (!item.category.isEmpty())
-            line.insert(QStringLiteral("category"), item.category);
-        line.insert(QStringLiteral("quantity"), item.quantity);
-        line.insert(QStringLiteral("price"), item.price);
-        items.append(line);
-    }
+    for (const OrderItem &item : request.order.items)
+        items.append(itemJson(item));
     order.insert(QStringLiteral("items"), items);
     out.insert(QStringLiteral("order"), order);
     QJsonArray redeemables;
@@ -266,15 +271,7 @@ QJsonObject validationToJson(const Validation &v, bool redeemed)
     QJsonArray items;
     for (int i = 0; i < v.order.items.size(); ++i) {
         const OrderItem &item = v.order.items[i];
-        QJsonObject line;
-        if (!item.sku.isEmpty())
-            line.insert(QStringLiteral("sku_id"), item.sku);
-        if (!item.product.isEmpty())
-            line.insert(QStringLiteral("product_id"), item.product);
-        if (!item.category.isEmpty())
-            line.insert(QStringLiteral("category"), item.category);
-        line.insert(QStringLiteral("quantity"), item.quantity);
-        line.insert(QStringLiteral("price"), item.price);
+        QJsonObject line = itemJson(item);
         line.insert(QStringLiteral("amount"), item.amount());
         const qint64 discount = v.lineDiscounts.value(i);
         line.insert(QStringLiteral("discount_amount"), discount);

@@ -96,7 +96,12 @@ Result<WorkspaceInfo> checkProduction(const QString &productionPath)
 // `path` (which must not exist).
 Status finishFile(std::unique_ptr<Connection> connection, const QString &part, const QString &path)
 {
-    connection->exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+    // The log is removed below only once its pages are in the file.
+    if (Status folded = Store::checkpoint(*connection); !folded) {
+        connection.reset();
+        removeWorkspaceFiles(part);
+        return folded;
+    }
     connection.reset();
     QFile::remove(part + QStringLiteral("-wal"));
     QFile::remove(part + QStringLiteral("-shm"));

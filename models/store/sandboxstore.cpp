@@ -377,4 +377,15 @@ Status SandboxCopy::commit()
     return {};
 }
 
+Status checkpoint(Connection &connection)
+{
+    QSqlQuery q(connection.database());
+    // Busy (a reader still in the log) comes back as the first column, not as an error.
+    if (!q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")) || !q.next())
+        return Error{QStringLiteral("folding the write-ahead log into the file: %1").arg(q.lastError().text()), connection.path()};
+    if (q.value(0).toInt() != 0)
+        return Error{QStringLiteral("folding the write-ahead log into the file: the file is busy"), connection.path()};
+    return {};
+}
+
 } // namespace PromoDesk::Store

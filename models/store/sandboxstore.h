@@ -23,6 +23,8 @@ class Connection;
 // One workspace_meta value ("" when the key is not set).
 Result<QString> metaValue(Connection &connection, const QString &key);
 Status setMetaValue(Connection &connection, const QString &key, const QString &value);
+// Folds the write-ahead log back into the main file (before a finished file is moved).
+Status checkpoint(Connection &connection);
 
 // What promotion looks up in production.
 enum class ReferenceKind { Segment, Sku, Product, Category, Campaign };

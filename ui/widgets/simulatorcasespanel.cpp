@@ -41,7 +41,7 @@ SimulatorCasesPanel::SimulatorCasesPanel(QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(DifferenceColumn, QHeaderView::Stretch);
     m_table->setToolTip(tr("Double-click a case to load it into the simulator"));
     m_runAll->setObjectName(QStringLiteral("runAllCases"));
-    m_runAll->setToolTip(tr("Run every saved case again (F5)"));
+    m_runAll->setToolTip(tr("Run every saved case again (Ctrl+Shift+R)"));
     m_remove->setObjectName(QStringLiteral("deleteCase"));
     m_summary->setObjectName(QStringLiteral("casesSummary"));
     m_summary->setWordWrap(true);
@@ -59,7 +59,9 @@ SimulatorCasesPanel::SimulatorCasesPanel(QWidget *parent)
 
     connect(m_runAll, &QPushButton::clicked, this, &SimulatorCasesPanel::runAll);
     connect(m_remove, &QPushButton::clicked, this, &SimulatorCasesPanel::removeSelected);
-    auto *refresh = new QShortcut(QKeySequence::Refresh, this, this, &SimulatorCasesPanel::runAll, Qt::WidgetWithChildrenShortcut);
+    // Not F5: that is the window's Refresh, and two owners of one key would fire neither.
+    auto *refresh = new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this, this, &SimulatorCasesPanel::runAll,
+                                  Qt::WidgetWithChildrenShortcut);
     auto *remove = new QShortcut(QKeySequence::Delete, m_table, this, &SimulatorCasesPanel::removeSelected, Qt::WidgetShortcut);
     Q_UNUSED(refresh)
     Q_UNUSED(remove)
