@@ -2,11 +2,7 @@
 
 #include "common/csv.h"
 #include "common/money.h"
-#include "store/campaignstore.h"
-#include "store/connection.h"
-#include "store/workspace.h"
 #include "widgets/kpitile.h"
-#include "widgets/trafficpanel.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -18,7 +14,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QFutureWatcher>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -29,16 +24,12 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QResizeEvent>
 #include <QSaveFile>
-#include <QScrollArea>
-#include <QShortcut>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTimeZone>
 #include <QVBoxLayout>
 #include <QValueAxis>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -46,22 +37,11 @@ namespace PromoDesk::Ui {
 
 namespace {
 
-constexpr qint64 DayMs = 86'400'000;
-constexpr int TileWidth = 200;
+constexpr int MinTableRows = 1;
 constexpr int MaxTableRows = 10;
 
-enum FailureColumn { FailureKey, FailureMeaning, FailureOrders, FailureColumns };
+enum FailureColumn { FailureMeaning = 1 };
 enum OverlapColumn { OverlapCampaign, OverlapOrders, OverlapShare, OverlapColumns };
-
-QString badStyle()
-{
-    return QStringLiteral("color: #b00020;");
-}
-
-QDate utcDate(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).date();
-}
 
 // QDateTimeAxis (Qt 6.4) labels its values in local time and has no zone of its own:
 // a UTC day is placed at local midnight of the same date, so the label names that UTC
@@ -71,62 +51,16 @@ qreal axisX(const QDate &utcDay)
     return qreal(QDateTime(utcDay, QTime(0, 0)).toMSecsSinceEpoch());
 }
 
-QTableWidgetItem *numberItem(qint64 n)
-{
-    auto *item = new QTableWidgetItem(QLocale().toString(n));
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
-
-QTableWidget *resultTable(const QString &name, const QStringList &headers, QWidget *parent)
-{
-    auto *table = new QTableWidget(0, int(headers.size()), parent);
-    table->setObjectName(name);
-    table->setHorizontalHeaderLabels(headers);
-    table->verticalHeader()->hide();
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setAlternatingRowColors(true);
-    table->setWordWrap(false);
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    return table;
-}
-
-void fitRows(QTableWidget *table)
-{
-    const int rows = std::clamp(table->rowCount(), 1, MaxTableRows);
-    const int height = table->horizontalHeader()->sizeHint().height() + rows * table->verticalHeader()->defaultSectionSize()
-                       + 2 * table->frameWidth() + 2;
-    table->setMinimumHeight(height);
-    table->setMaximumHeight(height);
-}
-
-void noneRow(QTableWidget *table, const QString &text)
-{
-    table->setRowCount(1);
-    auto *none = new QTableWidgetItem(text);
-    none->setForeground(QColor(0x70, 0x70, 0x70));
-    table->setItem(0, 0, none);
-    table->setSpan(0, 0, 1, table->columnCount());
-}
-
 } // namespace
 
 BacktestPanel::BacktestPanel(QWidget *parent)
-    : QWidget(parent)
-    , m_message(new QLabel(this))
+    : RunPanel(parent)
     , m_campaign(new QComboBox(this))
     , m_days(new QSpinBox(this))
     , m_ordersSource(new QLabel(this))
-    , m_run(new QPushButton(tr("&Run backtest"), this))
-    , m_cancel(new QPushButton(tr("Cancel"), this))
-    , m_progress(new QProgressBar(this))
-    , m_status(new QLabel(this))
-    , m_form(new QWidget(this))
-    , m_resultBox(new QWidget(this))
-    , m_heading(new QLabel(this))
-    , m_tilesLayout(new QGridLayout)
 {
+    createRunWidgets({tr("&Run backtest"), tr("Replay the orders through the campaign (Ctrl+Return)"),
+                      tr("Stop the backtest (Esc)"), tr("Cancelling…")});
     buildUi();
     clearResult();
     setWorkspaces(QString(), QString());
@@ -134,18 +68,11 @@ BacktestPanel::BacktestPanel(QWidget *parent)
 
 BacktestPanel::~BacktestPanel()
 {
-    if (m_runProgress)
-        m_runProgress->cancelled.store(true);
-    m_tasks.waitForAll();
+    stopWork();
 }
 
 void BacktestPanel::buildUi()
 {
-    m_message->setObjectName(QStringLiteral("message"));
-    m_message->setWordWrap(true);
-    m_message->setStyleSheet(QStringLiteral("QLabel { background: #fff4e5; color: #6b3d00; border: 1px solid #f0c27a;"
-                                            " border-radius: 3px; padding: 6px; }"));
-
     m_campaign->setObjectName(QStringLiteral("campaign"));
     m_campaign->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_campaign->setMinimumContentsLength(40);
@@ -158,81 +85,46 @@ void BacktestPanel::buildUi()
     m_ordersSource->setObjectName(QStringLiteral("ordersSource"));
     m_ordersSource->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto *formBox = new QGroupBox(tr("Backtest"), m_form);
+    auto *formBox = new QGroupBox(tr("Backtest"), form());
     auto *formLayout = new QFormLayout(formBox);
     formLayout->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
     formLayout->addRow(tr("C&ampaign:"), m_campaign);
     formLayout->addRow(tr("&Last:"), m_days);
     formLayout->addRow(tr("Orders:"), m_ordersSource);
-    auto *formRow = new QVBoxLayout(m_form);
+    auto *formRow = new QVBoxLayout(form());
     formRow->setContentsMargins(0, 0, 0, 0);
     formRow->addWidget(formBox);
 
-    m_run->setObjectName(QStringLiteral("run"));
-    m_run->setToolTip(tr("Replay the orders through the campaign (Ctrl+Return)"));
-    m_cancel->setObjectName(QStringLiteral("cancel"));
-    m_cancel->setToolTip(tr("Stop the backtest (Esc)"));
-    m_progress->setObjectName(QStringLiteral("progress"));
-    m_progress->setTextVisible(false);
-    m_status->setObjectName(QStringLiteral("status"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_run->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
-    m_cancel->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
-    auto *runRow = new QHBoxLayout;
-    runRow->addWidget(m_run);
-    runRow->addWidget(m_cancel);
-    runRow->addWidget(m_progress, 1);
-    runRow->addStretch(0);
-
     // --- the result ---
-    m_heading->setObjectName(QStringLiteral("heading"));
-    m_heading->setWordWrap(true);
-    QFont headline = m_heading->font();
-    headline.setBold(true);
-    headline.setPointSizeF(headline.pointSizeF() * 1.2);
-    m_heading->setFont(headline);
-
-    m_ordersTile = new KpiTile(tr("Orders replayed"), m_resultBox);
-    m_redeemTile = new KpiTile(tr("Would redeem"), m_resultBox);
-    m_customersTile = new KpiTile(tr("Customers"), m_resultBox);
-    m_discountTile = new KpiTile(tr("Discount cost"), m_resultBox);
-    m_orderValueTile = new KpiTile(tr("Order value"), m_resultBox);
-    m_budgetTile = new KpiTile(tr("Budget"), m_resultBox);
-    m_ordersTile->setObjectName(QStringLiteral("ordersTile"));
-    m_redeemTile->setObjectName(QStringLiteral("redeemTile"));
-    m_customersTile->setObjectName(QStringLiteral("customersTile"));
-    m_discountTile->setObjectName(QStringLiteral("discountTile"));
-    m_orderValueTile->setObjectName(QStringLiteral("orderValueTile"));
-    m_budgetTile->setObjectName(QStringLiteral("budgetTile"));
-    m_tiles = {m_ordersTile, m_redeemTile, m_customersTile, m_discountTile, m_orderValueTile, m_budgetTile};
-    m_tilesLayout->setSpacing(8);
+    m_ordersTile = addTile(tr("Orders replayed"), QStringLiteral("ordersTile"));
+    m_redeemTile = addTile(tr("Would redeem"), QStringLiteral("redeemTile"));
+    m_customersTile = addTile(tr("Customers"), QStringLiteral("customersTile"));
+    m_discountTile = addTile(tr("Discount cost"), QStringLiteral("discountTile"));
+    m_orderValueTile = addTile(tr("Order value"), QStringLiteral("orderValueTile"));
+    m_budgetTile = addTile(tr("Budget"), QStringLiteral("budgetTile"));
+    // Six tiles: 6, 3, 2 or 1 to a row, so no row is left with a lone tile.
+    setTileFlow(TileFlow::EvenRows);
 
     auto *chart = new QChart;
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
-    m_chart = new QChartView(chart, m_resultBox);
+    m_chart = new QChartView(chart, resultBox());
     m_chart->setObjectName(QStringLiteral("dailyChart"));
     m_chart->setRenderHint(QPainter::Antialiasing);
     m_chart->setMinimumHeight(320);
 
-    m_failures = resultTable(QStringLiteral("failures"), {tr("Failure"), tr("What it means"), tr("Orders")}, m_resultBox);
+    m_failures = resultTable(QStringLiteral("failures"), {tr("Failure"), tr("What it means"), tr("Orders")}, resultBox());
     m_failures->horizontalHeader()->setSectionResizeMode(FailureMeaning, QHeaderView::Stretch);
     m_overlap = resultTable(QStringLiteral("overlap"), {tr("Campaign"), tr("Orders"), tr("Of those it would discount")},
-                            m_resultBox);
+                            resultBox());
     m_overlap->horizontalHeader()->setSectionResizeMode(OverlapCampaign, QHeaderView::Stretch);
 
-    m_export = new QPushButton(tr("&Export daily series to CSV…"), m_resultBox);
+    m_export = new QPushButton(tr("&Export daily series to CSV…"), resultBox());
     m_export->setObjectName(QStringLiteral("exportCsv"));
     connect(m_export, &QPushButton::clicked, this, &BacktestPanel::exportCsv);
 
-    auto *failuresLabel = new QLabel(tr("Why the other orders did not qualify"), m_resultBox);
-    auto *overlapLabel = new QLabel(tr("Overlap: other campaigns those orders redeemed"), m_resultBox);
-    for (QLabel *label : {failuresLabel, overlapLabel}) {
-        QFont bold = label->font();
-        bold.setBold(true);
-        label->setFont(bold);
-    }
+    auto *failuresLabel = boldLabel(tr("Why the other orders did not qualify"), resultBox());
+    auto *overlapLabel = boldLabel(tr("Overlap: other campaigns those orders redeemed"), resultBox());
     auto *tables = new QGridLayout;
     tables->addWidget(failuresLabel, 0, 0);
     tables->addWidget(m_failures, 1, 0, Qt::AlignTop);
@@ -242,91 +134,30 @@ void BacktestPanel::buildUi()
     tables->setColumnStretch(1, 2);
     tables->setAlignment(Qt::AlignTop);
 
-    auto *resultLayout = new QVBoxLayout(m_resultBox);
-    resultLayout->setContentsMargins(0, 0, 0, 0);
-    resultLayout->addWidget(m_heading);
-    resultLayout->addLayout(m_tilesLayout);
-    resultLayout->addWidget(m_chart);
-    resultLayout->addLayout(tables);
-    auto *exportRow = new QHBoxLayout;
-    exportRow->addStretch(1);
-    exportRow->addWidget(m_export);
-    resultLayout->addLayout(exportRow);
-
-    auto *content = new QWidget;
-    auto *contentLayout = new QVBoxLayout(content);
-    contentLayout->addWidget(m_message);
-    contentLayout->addWidget(m_form);
-    contentLayout->addLayout(runRow);
-    contentLayout->addWidget(m_status);
-    contentLayout->addWidget(m_resultBox);
-    contentLayout->addStretch(1);
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidget(content);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(scroll);
-    reflowTiles();
-
-    connect(m_run, &QPushButton::clicked, this, &BacktestPanel::run);
-    connect(m_cancel, &QPushButton::clicked, this, &BacktestPanel::cancel);
-    for (const QKeySequence &keys : {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
-        auto *shortcut = new QShortcut(keys, this);
-        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(shortcut, &QShortcut::activated, this, &BacktestPanel::run);
-    }
-    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    escape->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(escape, &QShortcut::activated, this, &BacktestPanel::cancel);
-}
-
-void BacktestPanel::resizeEvent(QResizeEvent *event)
-{
-    QWidget::resizeEvent(event);
-    reflowTiles();
-}
-
-void BacktestPanel::reflowTiles()
-{
-    // Six tiles: 6, 3, 2 or 1 to a row, so no row is left with a lone tile.
-    const int fit = std::max(1, width() / TileWidth);
-    const int columns = fit >= 6 ? 6 : fit >= 3 ? 3 : fit >= 2 ? 2 : 1;
-    if (columns == m_tileColumns)
-        return;
-    m_tileColumns = columns;
-    for (KpiTile *tile : std::as_const(m_tiles))
-        m_tilesLayout->removeWidget(tile);
-    for (int i = 0; i < m_tiles.size(); ++i)
-        m_tilesLayout->addWidget(m_tiles[i], i / columns, i % columns);
+    QVBoxLayout *results = layOutResult();
+    results->addWidget(m_chart);
+    results->addLayout(tables);
+    addButtonRow(results, m_export);
+    finishPage();
 }
 
 void BacktestPanel::setWorkspaces(const QString &campaignsFrom, const QString &ordersFrom)
 {
-    if (m_running) {
-        // The run goes on to its end; its answer is dropped.
-        cancel();
-        m_runProgress.reset();
-        m_running = false;
-    }
+    restart(); // a run under way goes on to its end, unheard
     m_campaignsFrom = campaignsFrom;
     m_ordersFrom = ordersFrom.isEmpty() ? campaignsFrom : ordersFrom;
-    m_campaignsLoaded = false;
     m_campaignList.clear();
     m_campaign->clear();
-    m_currency.clear();
-    ++m_loadGeneration;
     m_result.reset();
     m_tried.reset();
     clearResult();
-    setStatus(QString());
     showOrdersSource();
     if (campaignsFrom.isEmpty()) {
         m_message->setText(tr("Open a sandbox workspace to backtest its campaigns: File ▸ New Sandbox…"));
     } else {
         m_message->clear();
-        loadCampaigns();
+        m_campaign->setPlaceholderText(tr("Loading campaigns…"));
+        loadCampaignsFrom(m_campaignsFrom);
     }
     updateEnabled();
 }
@@ -347,34 +178,7 @@ void BacktestPanel::showOrdersSource()
     m_ordersSource->setToolTip(QDir::toNativeSeparators(m_ordersFrom));
 }
 
-void BacktestPanel::loadCampaigns()
-{
-    const quint64 generation = m_loadGeneration;
-    m_campaign->setPlaceholderText(tr("Loading campaigns…"));
-    auto job = [path = m_campaignsFrom]() -> Result<Loaded> {
-        auto connection = Store::Connection::open(path, Store::Connection::Access::ReadOnly);
-        if (!connection)
-            return connection.error();
-        auto info = Store::Workspace::readInfo(*connection.value());
-        if (!info)
-            return info.error();
-        auto campaigns = Store::CampaignStore(*connection.value()).loadCampaigns();
-        if (!campaigns)
-            return campaigns.error();
-        return Loaded{campaigns.value(), info.value().currency};
-    };
-    auto *watcher = new QFutureWatcher<Result<Loaded>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_loadGeneration)
-            return;
-        showCampaigns(watcher->result());
-        emit campaignsReady();
-    });
-    watcher->setFuture(m_tasks.track(QtConcurrent::run(job)));
-}
-
-void BacktestPanel::showCampaigns(const Result<Loaded> &loaded)
+void BacktestPanel::showCampaigns(const Result<WorkspaceCampaigns> &loaded)
 {
     m_campaign->clear();
     if (!loaded) {
@@ -388,8 +192,7 @@ void BacktestPanel::showCampaigns(const Result<Loaded> &loaded)
     m_campaignList = loaded.value().campaigns;
     m_campaign->setPlaceholderText(m_campaignList.isEmpty() ? tr("The sandbox has no campaigns") : QString());
     for (const Engine::Campaign &c : std::as_const(m_campaignList)) {
-        m_campaign->addItem(QStringLiteral("%1 — %2").arg(c.name.isEmpty() ? c.id : c.name, Engine::campaignStatusKey(c.status)),
-                            c.id);
+        m_campaign->addItem(campaignLabel(c.id, c.name, c.status), c.id);
         m_campaign->setItemData(m_campaign->count() - 1, c.id, Qt::ToolTipRole);
     }
     if (!m_pendingCampaign.isEmpty()) {
@@ -427,25 +230,15 @@ int BacktestPanel::days() const
     return m_days->value();
 }
 
-QString BacktestPanel::status() const
-{
-    return m_status->text();
-}
-
 void BacktestPanel::updateEnabled()
 {
     const bool usable = !m_campaignsFrom.isEmpty();
-    m_message->setVisible(!m_message->text().isEmpty());
-    m_form->setEnabled(usable && !m_running);
-    m_run->setEnabled(usable && !m_running && m_campaignsLoaded && m_campaign->currentIndex() >= 0);
-    m_cancel->setEnabled(m_running);
-    m_progress->setVisible(m_running);
-    m_resultBox->setVisible(usable && m_result.has_value());
+    showState(usable, m_campaignsLoaded && m_campaign->currentIndex() >= 0, false, m_result.has_value());
 }
 
 void BacktestPanel::run()
 {
-    if (m_running || !m_campaignsLoaded || m_ordersFrom.isEmpty())
+    if (isRunning() || !m_campaignsLoaded || m_ordersFrom.isEmpty())
         return;
     const QString id = m_campaign->currentData().toString();
     const auto found = std::find_if(m_campaignList.cbegin(), m_campaignList.cend(),
@@ -456,73 +249,23 @@ void BacktestPanel::run()
     m_runDays = m_days->value();
     m_result.reset();
     clearResult();
-    m_running = true;
-    auto progress = std::make_shared<Progress>();
-    m_runProgress = progress;
+    ProgressReport report = beginRun();
     m_progress->setRange(0, 0); // busy until the first report says how many orders
     setStatus(tr("Replaying the last %1 days of orders through “%2”…").arg(m_runDays).arg(campaignName(id)));
     updateEnabled();
 
-    // The panel waits for this worker before it is destroyed, so `panel` outlives it.
-    auto report = [progress, panel = this](qint64 done, qint64 total) -> bool {
-        progress->done.store(done);
-        progress->total.store(total);
-        if (!progress->posted.exchange(true)) {
-            QMetaObject::invokeMethod(panel, [panel, progress] {
-                progress->posted.store(false);
-                if (panel->m_runProgress == progress)
-                    panel->showProgress();
-            }, Qt::QueuedConnection);
-        }
-        return !progress->cancelled.load();
-    };
     Sandbox::BacktestOptions options;
     options.days = m_runDays;
     // Sandbox::backtest opens its own read-only connections on its workers.
     auto job = [path = m_ordersFrom, draft = *m_tried, options, report]() -> Result<Sandbox::BacktestResult> {
         return Sandbox::backtest(path, draft, options, report);
     };
-    auto *watcher = new QFutureWatcher<Result<Sandbox::BacktestResult>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, progress] {
-        watcher->deleteLater();
-        if (m_runProgress != progress)
-            return;
-        m_running = false;
-        applyResult(watcher->result());
-        m_runProgress.reset();
-        updateEnabled();
-        emit finished();
-    });
-    watcher->setFuture(m_tasks.track(QtConcurrent::run(job)));
+    runWorker(job, [this](const Result<Sandbox::BacktestResult> &result) { applyResult(result); });
 }
 
-void BacktestPanel::showProgress()
+QString BacktestPanel::progressText(qint64 done, qint64 total) const
 {
-    if (!m_runProgress || !m_running)
-        return;
-    const qint64 done = m_runProgress->done.load();
-    const qint64 total = m_runProgress->total.load();
-    if (total > 0) {
-        m_progress->setRange(0, 1000);
-        m_progress->setValue(int(std::min<qint64>(1000, done * 1000 / total)));
-        if (!m_runProgress->cancelled.load())
-            setStatus(tr("Replaying… %1 of %2 orders").arg(QLocale().toString(done), QLocale().toString(total)));
-    }
-    emit progressed(done, total);
-}
-
-void BacktestPanel::cancel()
-{
-    if (!m_running || !m_runProgress)
-        return;
-    m_runProgress->cancelled.store(true);
-    m_cancel->setEnabled(false);
-    setStatus(tr("Cancelling…"));
-}
-
-bool BacktestPanel::isRunning() const
-{
-    return m_running;
+    return tr("Replaying… %1 of %2 orders").arg(QLocale().toString(done), QLocale().toString(total));
 }
 
 std::optional<Sandbox::BacktestResult> BacktestPanel::result() const
@@ -530,32 +273,16 @@ std::optional<Sandbox::BacktestResult> BacktestPanel::result() const
     return m_result;
 }
 
-void BacktestPanel::setStatus(const QString &text, bool error)
-{
-    m_status->setText(text);
-    m_status->setStyleSheet(error ? badStyle() : QString());
-    m_status->setVisible(!text.isEmpty());
-}
-
 QString BacktestPanel::campaignName(const QString &id) const
 {
-    for (const Engine::Campaign &c : m_campaignList) {
-        if (c.id == id)
-            return c.name.isEmpty() ? id : c.name;
-    }
-    return id;
+    return campaignNameIn(m_campaignList, id);
 }
 
 void BacktestPanel::clearResult()
 {
-    m_heading->clear();
-    for (KpiTile *tile : std::as_const(m_tiles))
-        tile->setValue(QStringLiteral("—"));
-    for (QTableWidget *table : {m_failures, m_overlap}) {
-        table->clearSpans();
-        table->setRowCount(0);
-        fitRows(table);
-    }
+    clearHeadingAndTiles();
+    for (QTableWidget *table : {m_failures, m_overlap})
+        clearTable(table, MinTableRows, MaxTableRows);
     updateChart();
 }
 
@@ -577,10 +304,10 @@ void BacktestPanel::applyResult(const Result<Sandbox::BacktestResult> &result)
                                           utcDate(r.daily.constLast().dayStart).toString(Qt::ISODate));
     else
         period = tr("the last %1 days").arg(m_runDays);
-    m_heading->setText(r.cancelled ? tr("Cancelled: “%1” over the %2 orders replayed before the cancel, %3.")
-                                         .arg(name, locale.toString(r.orders), period)
-                                   : tr("“%1” on %2 real orders, %3.").arg(name, locale.toString(r.orders), period));
-    m_heading->setStyleSheet(r.cancelled ? QStringLiteral("color: #6b3d00;") : QString());
+    setHeading(r.cancelled ? tr("Cancelled: “%1” over the %2 orders replayed before the cancel, %3.")
+                                 .arg(name, locale.toString(r.orders), period)
+                           : tr("“%1” on %2 real orders, %3.").arg(name, locale.toString(r.orders), period),
+               r.cancelled);
     setStatus(r.cancelled ? tr("Cancelled after %1 s; the figures cover the orders replayed until then.")
                                 .arg(locale.toString(r.seconds, 'f', 1))
                           : tr("Done in %1 s.").arg(locale.toString(r.seconds, 'f', 1)));
@@ -613,19 +340,9 @@ void BacktestPanel::applyResult(const Result<Sandbox::BacktestResult> &result)
     else
         m_budgetTile->setValue(tr("No budget"), tr("the campaign sets none"));
 
-    QList<QString> keys = r.failures.keys();
-    std::stable_sort(keys.begin(), keys.end(), [&r](const QString &a, const QString &b) {
-        return r.failures[a] != r.failures[b] ? r.failures[a] > r.failures[b] : a < b;
-    });
-    m_failures->setRowCount(int(keys.size()));
-    for (int row = 0; row < keys.size(); ++row) {
-        m_failures->setItem(row, FailureKey, new QTableWidgetItem(keys[row]));
-        m_failures->setItem(row, FailureMeaning, new QTableWidgetItem(describeFailureKey(keys[row])));
-        m_failures->setItem(row, FailureOrders, numberItem(r.failures[keys[row]]));
-    }
-    if (keys.isEmpty())
+    if (!fillFailures(m_failures, r.failures))
         noneRow(m_failures, r.orders > 0 ? tr("Every order qualified.") : tr("No orders in the period."));
-    fitRows(m_failures);
+    fitRows(m_failures, MinTableRows, MaxTableRows);
 
     QList<QString> others = r.overlap.keys();
     std::stable_sort(others.begin(), others.end(), [&r](const QString &a, const QString &b) {
@@ -646,7 +363,7 @@ void BacktestPanel::applyResult(const Result<Sandbox::BacktestResult> &result)
     }
     if (others.isEmpty())
         noneRow(m_overlap, tr("No other campaign was redeemed on those orders."));
-    fitRows(m_overlap);
+    fitRows(m_overlap, MinTableRows, MaxTableRows);
     updateChart();
 }
 

@@ -1,7 +1,6 @@
 #include "widgets/trafficpanel.h"
 
 #include "common/money.h"
-#include "store/campaignstore.h"
 #include "store/connection.h"
 #include "store/workspace.h"
 #include "widgets/kpitile.h"
@@ -9,24 +8,19 @@
 #include <QDateEdit>
 #include <QDateTime>
 #include <QFormLayout>
-#include <QFutureWatcher>
-#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QResizeEvent>
-#include <QScrollArea>
-#include <QShortcut>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTimeZone>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -38,16 +32,11 @@ namespace PromoDesk::Ui {
 namespace {
 
 constexpr int IdRole = Qt::UserRole + 1;
-constexpr int TileWidth = 200;
+constexpr int MinTableRows = 2;
 constexpr int MaxTableRows = 12;
 
 enum CampaignColumn { CampaignName, CampaignRedemptions, CampaignFailed, CampaignDiscount, CampaignBudgetOut, CampaignColumns };
-enum FailureColumn { FailureKey, FailureMeaning, FailureAttempts, FailureColumns };
-
-QString badStyle()
-{
-    return QStringLiteral("color: #b00020;");
-}
+enum FailureColumn { FailureKey, FailureMeaning };
 
 QString mutedStyle()
 {
@@ -59,50 +48,11 @@ qint64 utcMidnight(const QDate &date)
     return QDateTime(date, QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
 }
 
-QDate utcDate(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).date();
-}
-
-QTableWidgetItem *numberItem(qint64 n)
-{
-    auto *item = new QTableWidgetItem(QLocale().toString(n));
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
-
 QTableWidgetItem *moneyItem(qint64 cents, const QString &currency)
 {
     auto *item = new QTableWidgetItem(formatMoney(cents, currency));
     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     return item;
-}
-
-QTableWidget *resultTable(const QString &name, const QStringList &headers, QWidget *parent)
-{
-    auto *table = new QTableWidget(0, int(headers.size()), parent);
-    table->setObjectName(name);
-    table->setHorizontalHeaderLabels(headers);
-    table->verticalHeader()->hide();
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setAlternatingRowColors(true);
-    table->setWordWrap(false);
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    table->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
-    return table;
-}
-
-// A table inside a scrolling page: tall enough for its rows (up to a dozen), so the
-// page scrolls rather than the table shrinking to two rows.
-void fitRows(QTableWidget *table)
-{
-    const int rows = std::clamp(table->rowCount(), 2, MaxTableRows);
-    const int height = table->horizontalHeader()->sizeHint().height() + rows * table->verticalHeader()->defaultSectionSize()
-                       + 2 * table->frameWidth() + 2;
-    table->setMinimumHeight(height);
-    table->setMaximumHeight(height);
 }
 
 } // namespace
@@ -134,8 +84,7 @@ QString describeFailureKey(const QString &key)
 }
 
 TrafficPanel::TrafficPanel(QWidget *parent)
-    : QWidget(parent)
-    , m_message(new QLabel(this))
+    : RunPanel(parent)
     , m_sessions(new QSpinBox(this))
     , m_from(new QDateEdit(this))
     , m_to(new QDateEdit(this))
@@ -144,15 +93,10 @@ TrafficPanel::TrafficPanel(QWidget *parent)
     , m_seed(new QSpinBox(this))
     , m_campaigns(new QListWidget(this))
     , m_campaignsHint(new QLabel(this))
-    , m_run(new QPushButton(tr("&Run simulation"), this))
-    , m_cancel(new QPushButton(tr("Cancel"), this))
-    , m_progress(new QProgressBar(this))
-    , m_status(new QLabel(this))
-    , m_form(new QWidget(this))
-    , m_result(new QWidget(this))
-    , m_heading(new QLabel(this))
-    , m_tilesLayout(new QGridLayout)
 {
+    createRunWidgets({tr("&Run simulation"), tr("Simulate the traffic in this sandbox (Ctrl+Return)"),
+                      tr("Stop the simulation; the sessions that ran are kept (Esc)"),
+                      tr("Cancelling… the sessions that ran are kept.")});
     buildUi();
     setOptions(Sandbox::TrafficOptions{});
     m_sessions->setValue(5000);
@@ -162,18 +106,11 @@ TrafficPanel::TrafficPanel(QWidget *parent)
 
 TrafficPanel::~TrafficPanel()
 {
-    if (m_runProgress)
-        m_runProgress->cancelled.store(true);
-    m_tasks.waitForAll();
+    stopWork();
 }
 
 void TrafficPanel::buildUi()
 {
-    m_message->setObjectName(QStringLiteral("message"));
-    m_message->setWordWrap(true);
-    m_message->setStyleSheet(QStringLiteral("QLabel { background: #fff4e5; color: #6b3d00; border: 1px solid #f0c27a;"
-                                            " border-radius: 3px; padding: 6px; }"));
-
     // --- the form ---
     m_sessions->setObjectName(QStringLiteral("sessions"));
     m_sessions->setRange(1, 1'000'000);
@@ -210,7 +147,7 @@ void TrafficPanel::buildUi()
     period->addWidget(new QLabel(tr("UTC, both days included"), this));
     period->addStretch(1);
 
-    auto *formBox = new QGroupBox(tr("Traffic"), m_form);
+    auto *formBox = new QGroupBox(tr("Traffic"), form());
     auto *formLayout = new QFormLayout(formBox);
     formLayout->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
     formLayout->addRow(tr("&Sessions:"), m_sessions);
@@ -228,116 +165,52 @@ void TrafficPanel::buildUi()
     m_campaignsHint->setObjectName(QStringLiteral("campaignsHint"));
     m_campaignsHint->setWordWrap(true);
     m_campaignsHint->setStyleSheet(mutedStyle());
-    auto *campaignsBox = new QGroupBox(tr("&Campaigns"), m_form);
+    auto *campaignsBox = new QGroupBox(tr("&Campaigns"), form());
     auto *campaignsLayout = new QVBoxLayout(campaignsBox);
     campaignsLayout->addWidget(m_campaigns, 1);
     campaignsLayout->addWidget(m_campaignsHint);
 
-    auto *formRow = new QHBoxLayout(m_form);
+    auto *formRow = new QHBoxLayout(form());
     formRow->setContentsMargins(0, 0, 0, 0);
     formRow->addWidget(formBox);
     formRow->addWidget(campaignsBox, 1);
 
-    m_run->setObjectName(QStringLiteral("run"));
-    m_run->setToolTip(tr("Simulate the traffic in this sandbox (Ctrl+Return)"));
-    m_cancel->setObjectName(QStringLiteral("cancel"));
-    m_cancel->setToolTip(tr("Stop the simulation; the sessions that ran are kept (Esc)"));
-    m_progress->setObjectName(QStringLiteral("progress"));
-    m_progress->setTextVisible(false);
-    m_status->setObjectName(QStringLiteral("status"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_run->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
-    m_cancel->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
-    auto *runRow = new QHBoxLayout;
-    runRow->addWidget(m_run);
-    runRow->addWidget(m_cancel);
-    runRow->addWidget(m_progress, 1);
-    runRow->addStretch(0);
-
     // --- the result ---
-    m_heading->setObjectName(QStringLiteral("heading"));
-    m_heading->setWordWrap(true);
-    QFont headline = m_heading->font();
-    headline.setBold(true);
-    headline.setPointSizeF(headline.pointSizeF() * 1.2);
-    m_heading->setFont(headline);
-
-    m_sessionsTile = new KpiTile(tr("Sessions"), m_result);
-    m_ordersTile = new KpiTile(tr("Orders discounted"), m_result);
-    m_redemptionsTile = new KpiTile(tr("Redemptions"), m_result);
-    m_discountTile = new KpiTile(tr("Discount given"), m_result);
-    m_orderValueTile = new KpiTile(tr("Order value"), m_result);
-    m_sessionsTile->setObjectName(QStringLiteral("sessionsTile"));
-    m_ordersTile->setObjectName(QStringLiteral("ordersTile"));
-    m_redemptionsTile->setObjectName(QStringLiteral("redemptionsTile"));
-    m_discountTile->setObjectName(QStringLiteral("discountTile"));
-    m_orderValueTile->setObjectName(QStringLiteral("orderValueTile"));
-    m_tiles = {m_sessionsTile, m_ordersTile, m_redemptionsTile, m_discountTile, m_orderValueTile};
-    m_tilesLayout->setSpacing(8);
+    m_sessionsTile = addTile(tr("Sessions"), QStringLiteral("sessionsTile"));
+    m_ordersTile = addTile(tr("Orders discounted"), QStringLiteral("ordersTile"));
+    m_redemptionsTile = addTile(tr("Redemptions"), QStringLiteral("redemptionsTile"));
+    m_discountTile = addTile(tr("Discount given"), QStringLiteral("discountTile"));
+    m_orderValueTile = addTile(tr("Order value"), QStringLiteral("orderValueTile"));
+    setTileFlow(TileFlow::AsManyAsFit);
 
     m_perCampaign = resultTable(QStringLiteral("perCampaign"),
                                 {tr("Campaign"), tr("Redemptions"), tr("Failed"), tr("Discount"), tr("Budget ran out at (UTC)")},
-                                m_result);
-    m_failures = resultTable(QStringLiteral("failures"), {tr("Failure"), tr("What it means"), tr("Attempts")}, m_result);
+                                resultBox());
+    m_failures = resultTable(QStringLiteral("failures"), {tr("Failure"), tr("What it means"), tr("Attempts")}, resultBox());
+    for (QTableWidget *table : {m_perCampaign, m_failures}) {
+        table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+        table->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    }
     m_failures->horizontalHeader()->setSectionResizeMode(FailureKey, QHeaderView::ResizeToContents);
     m_failures->horizontalHeader()->setSectionResizeMode(FailureMeaning, QHeaderView::Stretch);
 
-    m_dashboard = new QPushButton(tr("Show on the &dashboard"), m_result);
+    m_dashboard = new QPushButton(tr("Show on the &dashboard"), resultBox());
     m_dashboard->setObjectName(QStringLiteral("showDashboard"));
     m_dashboard->setToolTip(tr("The simulated redemptions are in the sandbox's statistics: see them on its dashboard"));
     connect(m_dashboard, &QPushButton::clicked, this, &TrafficPanel::showDashboardRequested);
 
-    auto *perCampaignLabel = new QLabel(tr("Per campaign"), m_result);
-    auto *failuresLabel = new QLabel(tr("Why redemptions failed"), m_result);
-    for (QLabel *label : {perCampaignLabel, failuresLabel}) {
-        QFont bold = label->font();
-        bold.setBold(true);
-        label->setFont(bold);
-    }
-    auto *resultLayout = new QVBoxLayout(m_result);
-    resultLayout->setContentsMargins(0, 0, 0, 0);
-    resultLayout->addWidget(m_heading);
-    resultLayout->addLayout(m_tilesLayout);
-    resultLayout->addSpacing(6);
-    resultLayout->addWidget(perCampaignLabel);
-    resultLayout->addWidget(m_perCampaign);
-    resultLayout->addWidget(failuresLabel);
-    resultLayout->addWidget(m_failures);
-    auto *dashboardRow = new QHBoxLayout;
-    dashboardRow->addStretch(1);
-    dashboardRow->addWidget(m_dashboard);
-    resultLayout->addLayout(dashboardRow);
-
-    // --- the page: everything scrolls together ---
-    auto *content = new QWidget;
-    auto *contentLayout = new QVBoxLayout(content);
-    contentLayout->addWidget(m_message);
-    contentLayout->addWidget(m_form);
-    contentLayout->addLayout(runRow);
-    contentLayout->addWidget(m_status);
-    contentLayout->addWidget(m_result);
-    contentLayout->addStretch(1);
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidget(content);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(scroll);
-    reflowTiles();
+    auto *perCampaignLabel = boldLabel(tr("Per campaign"), resultBox());
+    auto *failuresLabel = boldLabel(tr("Why redemptions failed"), resultBox());
+    QVBoxLayout *results = layOutResult();
+    results->addSpacing(6);
+    results->addWidget(perCampaignLabel);
+    results->addWidget(m_perCampaign);
+    results->addWidget(failuresLabel);
+    results->addWidget(m_failures);
+    addButtonRow(results, m_dashboard);
+    finishPage();
 
     // --- behaviour ---
-    connect(m_run, &QPushButton::clicked, this, &TrafficPanel::run);
-    connect(m_cancel, &QPushButton::clicked, this, &TrafficPanel::cancel);
-    for (const QKeySequence &keys : {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
-        auto *shortcut = new QShortcut(keys, this);
-        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(shortcut, &QShortcut::activated, this, &TrafficPanel::run);
-    }
-    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    escape->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(escape, &QShortcut::activated, this, &TrafficPanel::cancel);
     // The last day cannot come before the first.
     connect(m_from, &QDateEdit::dateChanged, this, [this](const QDate &from) {
         if (m_to->date() < from)
@@ -349,87 +222,28 @@ void TrafficPanel::buildUi()
     });
 }
 
-void TrafficPanel::resizeEvent(QResizeEvent *event)
-{
-    QWidget::resizeEvent(event);
-    reflowTiles();
-}
-
-// The tiles flow into as many columns as fit.
-void TrafficPanel::reflowTiles()
-{
-    const int columns = std::clamp(width() / TileWidth, 1, int(m_tiles.size()));
-    if (columns == m_tileColumns)
-        return;
-    m_tileColumns = columns;
-    for (KpiTile *tile : std::as_const(m_tiles))
-        m_tilesLayout->removeWidget(tile);
-    for (int i = 0; i < m_tiles.size(); ++i)
-        m_tilesLayout->addWidget(m_tiles[i], i / columns, i % columns);
-}
-
 void TrafficPanel::setWorkspace(const QString &path, bool sandbox)
 {
-    if (m_running) {
-        // The run goes on to its end on the other workspace; its answer is dropped.
-        cancel();
-        m_runProgress.reset();
-        m_running = false;
-    }
+    restart(); // a run under way goes on to its end on the other workspace, unheard
     m_path = path;
     m_sandbox = sandbox && !path.isEmpty();
-    m_campaignsLoaded = false;
     m_campaignList.clear();
     m_campaigns->clear();
-    m_currency.clear();
-    ++m_loadGeneration;
     m_summary.reset();
     clearResult();
-    setStatus(QString());
     if (path.isEmpty()) {
         m_message->setText(tr("Open a sandbox workspace to simulate traffic: File ▸ New Sandbox…"));
     } else if (!sandbox) {
         m_message->setText(tr("Traffic simulation runs only in a sandbox: File ▸ New Sandbox…"));
     } else {
         m_message->clear();
-        loadCampaigns();
+        m_campaignsHint->setText(tr("Loading the sandbox's campaigns…"));
+        loadCampaignsFrom(m_path);
     }
     updateEnabled();
 }
 
-void TrafficPanel::loadCampaigns()
-{
-    const quint64 generation = m_loadGeneration;
-    m_campaignsHint->setText(tr("Loading the sandbox's campaigns…"));
-    auto job = [path = m_path]() -> Result<Loaded> {
-        auto connection = Store::Connection::open(path, Store::Connection::Access::ReadOnly);
-        if (!connection)
-            return connection.error();
-        auto info = Store::Workspace::readInfo(*connection.value());
-        if (!info)
-            return info.error();
-        Loaded loaded;
-        loaded.currency = info.value().currency;
-        loaded.sandbox = info.value().kind == Store::WorkspaceKind::Sandbox;
-        auto campaigns = Store::CampaignStore(*connection.value()).loadCampaigns();
-        if (!campaigns)
-            return campaigns.error();
-        for (const Engine::Campaign &c : campaigns.value())
-            loaded.campaigns.append({c.id, c.name, c.status});
-        return loaded;
-    };
-    auto *watcher = new QFutureWatcher<Result<Loaded>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_loadGeneration)
-            return; // another workspace since
-        showCampaigns(watcher->result());
-        emit campaignsReady();
-    });
-    watcher->setFuture(m_tasks.track(QtConcurrent::run(job)));
-}
-
-void TrafficPanel::showCampaigns(const Result<Loaded> &loaded)
+void TrafficPanel::showCampaigns(const Result<WorkspaceCampaigns> &loaded)
 {
     m_campaigns->clear();
     m_campaignList.clear();
@@ -450,9 +264,8 @@ void TrafficPanel::showCampaigns(const Result<Loaded> &loaded)
     m_currency = loaded.value().currency;
     m_campaignList = loaded.value().campaigns;
     int active = 0;
-    for (const CampaignEntry &c : std::as_const(m_campaignList)) {
-        auto *item = new QListWidgetItem(
-            QStringLiteral("%1 — %2").arg(c.name.isEmpty() ? c.id : c.name, Engine::campaignStatusKey(c.status)), m_campaigns);
+    for (const Engine::Campaign &c : std::as_const(m_campaignList)) {
+        auto *item = new QListWidgetItem(campaignLabel(c.id, c.name, c.status), m_campaigns);
         item->setData(IdRole, c.id);
         item->setToolTip(c.id);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
@@ -471,12 +284,8 @@ void TrafficPanel::showCampaigns(const Result<Loaded> &loaded)
 void TrafficPanel::updateEnabled()
 {
     const bool usable = m_sandbox && !m_path.isEmpty();
-    m_message->setVisible(!m_message->text().isEmpty());
-    m_form->setEnabled(usable && !m_running);
-    m_run->setEnabled(usable && !m_running);
-    m_cancel->setEnabled(m_running);
-    m_progress->setVisible(m_running || (m_summary.has_value() && usable));
-    m_result->setVisible(usable && m_summary.has_value());
+    // The bar stays after a run, showing where a cancelled run stopped.
+    showState(usable, true, m_summary.has_value() && usable, m_summary.has_value());
 }
 
 void TrafficPanel::setOptions(const Sandbox::TrafficOptions &options)
@@ -523,36 +332,17 @@ Sandbox::TrafficOptions TrafficPanel::options() const
 
 void TrafficPanel::run()
 {
-    if (m_running || !m_sandbox || m_path.isEmpty())
+    if (isRunning() || !m_sandbox || m_path.isEmpty())
         return;
     m_runOptions = options();
     m_summary.reset();
     clearResult();
-    m_running = true;
-    auto progress = std::make_shared<Progress>();
-    progress->total.store(m_runOptions.sessions);
-    m_runProgress = progress;
+    ProgressReport report = beginRun(m_runOptions.sessions);
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
     setStatus(tr("Simulating… 0 of %1 sessions").arg(QLocale().toString(m_runOptions.sessions)));
     updateEnabled();
 
-    // Progress reaches the UI thread as one queued call at a time; the figures are read
-    // from the shared state when it runs, so none is lost and the queue never floods.
-    // The panel waits for this worker before it is destroyed, so `panel` outlives the
-    // worker, and a call still queued when the panel goes is dropped with it.
-    auto report = [progress, panel = this](qint64 done, qint64 total) -> bool {
-        progress->done.store(done);
-        progress->total.store(total);
-        if (!progress->posted.exchange(true)) {
-            QMetaObject::invokeMethod(panel, [panel, progress] {
-                progress->posted.store(false);
-                if (panel->m_runProgress == progress)
-                    panel->showProgress();
-            }, Qt::QueuedConnection);
-        }
-        return !progress->cancelled.load();
-    };
     // Its own read-write connection: a SQLite connection belongs to the thread that uses it.
     auto job = [path = m_path, options = m_runOptions, report]() -> Result<Sandbox::TrafficSummary> {
         auto connection = Store::Workspace::openForWriting(path);
@@ -560,44 +350,12 @@ void TrafficPanel::run()
             return connection.error();
         return Sandbox::simulateTraffic(*connection.value(), options, report);
     };
-    auto *watcher = new QFutureWatcher<Result<Sandbox::TrafficSummary>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, progress] {
-        watcher->deleteLater();
-        if (m_runProgress != progress)
-            return;
-        m_running = false;
-        applyResult(watcher->result());
-        m_runProgress.reset();
-        updateEnabled();
-        emit finished();
-    });
-    watcher->setFuture(m_tasks.track(QtConcurrent::run(job)));
+    runWorker(job, [this](const Result<Sandbox::TrafficSummary> &result) { applyResult(result); });
 }
 
-void TrafficPanel::showProgress()
+QString TrafficPanel::progressText(qint64 done, qint64 total) const
 {
-    if (!m_runProgress || !m_running)
-        return;
-    const qint64 done = m_runProgress->done.load();
-    const qint64 total = std::max<qint64>(1, m_runProgress->total.load());
-    m_progress->setValue(int(std::min<qint64>(1000, done * 1000 / total)));
-    if (!m_runProgress->cancelled.load())
-        setStatus(tr("Simulating… %1 of %2 sessions").arg(QLocale().toString(done), QLocale().toString(total)));
-    emit progressed(done, total);
-}
-
-void TrafficPanel::cancel()
-{
-    if (!m_running || !m_runProgress)
-        return;
-    m_runProgress->cancelled.store(true);
-    m_cancel->setEnabled(false);
-    setStatus(tr("Cancelling… the sessions that ran are kept."));
-}
-
-bool TrafficPanel::isRunning() const
-{
-    return m_running;
+    return tr("Simulating… %1 of %2 sessions").arg(QLocale().toString(done), QLocale().toString(total));
 }
 
 std::optional<Sandbox::TrafficSummary> TrafficPanel::summary() const
@@ -610,37 +368,16 @@ QString TrafficPanel::message() const
     return m_message->text();
 }
 
-QString TrafficPanel::status() const
-{
-    return m_status->text();
-}
-
-void TrafficPanel::setStatus(const QString &text, bool error)
-{
-    m_status->setText(text);
-    m_status->setStyleSheet(error ? badStyle() : QString());
-    m_status->setVisible(!text.isEmpty());
-}
-
 void TrafficPanel::clearResult()
 {
-    m_heading->clear();
-    for (KpiTile *tile : std::as_const(m_tiles))
-        tile->setValue(QStringLiteral("—"));
-    m_perCampaign->setRowCount(0);
-    m_failures->clearSpans();
-    m_failures->setRowCount(0);
-    fitRows(m_perCampaign);
-    fitRows(m_failures);
+    clearHeadingAndTiles();
+    for (QTableWidget *table : {m_perCampaign, m_failures})
+        clearTable(table, MinTableRows, MaxTableRows);
 }
 
 QString TrafficPanel::campaignName(const QString &id) const
 {
-    for (const CampaignEntry &c : m_campaignList) {
-        if (c.id == id)
-            return c.name.isEmpty() ? id : c.name;
-    }
-    return id;
+    return campaignNameIn(m_campaignList, id);
 }
 
 void TrafficPanel::applyResult(const Result<Sandbox::TrafficSummary> &result)
@@ -661,16 +398,16 @@ void TrafficPanel::applyResult(const Result<Sandbox::TrafficSummary> &result)
                                .arg(utcDate(m_runOptions.from).toString(Qt::ISODate),
                                     utcDate(m_runOptions.to - 1).toString(Qt::ISODate));
     if (s.cancelled) {
-        m_heading->setText(tr("Cancelled after %1 of %2 sessions, %3. The sessions that ran are kept in the sandbox.")
-                               .arg(locale.toString(s.sessions), locale.toString(asked), period));
+        setHeading(tr("Cancelled after %1 of %2 sessions, %3. The sessions that ran are kept in the sandbox.")
+                       .arg(locale.toString(s.sessions), locale.toString(asked), period),
+                   true);
         setStatus(tr("Cancelled: %1 of %2 sessions ran in %3 s.")
                       .arg(locale.toString(s.sessions), locale.toString(asked), locale.toString(s.seconds, 'f', 1)));
     } else {
-        m_heading->setText(tr("%1 sessions simulated, %2.").arg(locale.toString(s.sessions), period));
+        setHeading(tr("%1 sessions simulated, %2.").arg(locale.toString(s.sessions), period), false);
         setStatus(tr("Done: %1 of %2 sessions in %3 s.")
                       .arg(locale.toString(s.sessions), locale.toString(asked), locale.toString(s.seconds, 'f', 1)));
     }
-    m_heading->setStyleSheet(s.cancelled ? QStringLiteral("color: #6b3d00;") : QString());
 
     const qint64 attempts = s.redemptionsSucceeded + s.redemptionsFailed;
     m_sessionsTile->setValue(locale.toString(s.sessions), s.cancelled ? tr("cancelled; %1 asked").arg(locale.toString(asked))
@@ -717,26 +454,11 @@ void TrafficPanel::applyResult(const Result<Sandbox::TrafficSummary> &result)
         out->setForeground(c.budgetExhaustedAt ? QColor(0xb0, 0x00, 0x20) : QColor(0x70, 0x70, 0x70));
         m_perCampaign->setItem(row, CampaignBudgetOut, out);
     }
-    fitRows(m_perCampaign);
+    fitRows(m_perCampaign, MinTableRows, MaxTableRows);
 
-    QList<QString> keys = s.failures.keys();
-    std::stable_sort(keys.begin(), keys.end(), [&](const QString &a, const QString &b) {
-        return s.failures[a] != s.failures[b] ? s.failures[a] > s.failures[b] : a < b;
-    });
-    m_failures->setRowCount(int(keys.size()));
-    for (int row = 0; row < keys.size(); ++row) {
-        m_failures->setItem(row, FailureKey, new QTableWidgetItem(keys[row]));
-        m_failures->setItem(row, FailureMeaning, new QTableWidgetItem(describeFailureKey(keys[row])));
-        m_failures->setItem(row, FailureAttempts, numberItem(s.failures[keys[row]]));
-    }
-    if (keys.isEmpty()) {
-        m_failures->setRowCount(1);
-        auto *none = new QTableWidgetItem(tr("No redemption failed."));
-        none->setForeground(QColor(0x70, 0x70, 0x70));
-        m_failures->setItem(0, FailureKey, none);
-        m_failures->setSpan(0, 0, 1, FailureColumns);
-    }
-    fitRows(m_failures);
+    if (!fillFailures(m_failures, s.failures))
+        noneRow(m_failures, tr("No redemption failed."));
+    fitRows(m_failures, MinTableRows, MaxTableRows);
 }
 
 } // namespace PromoDesk::Ui
