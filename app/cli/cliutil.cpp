@@ -73,4 +73,30 @@ Result<std::unique_ptr<Store::Connection>> openWorkspace(const QString &path, bo
     return write ? Workspace::openForWriting(path) : Connection::open(path, Connection::Access::ReadOnly);
 }
 
+std::optional<qint64> isoTime(const QString &text)
+{
+    const QDateTime at = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!at.isValid())
+        return std::nullopt;
+    return at.toMSecsSinceEpoch();
+}
+
+// An integer option within [minimum, maximum]; an error message otherwise.
+std::optional<qint64> integerOption(const QCommandLineParser &parser, const QCommandLineOption &option, qint64 fallback,
+                                    qint64 minimum, qint64 maximum, const QString &command, QString &error)
+{
+    if (!parser.isSet(option))
+        return fallback;
+    bool ok = false;
+    const qint64 value = parser.value(option).toLongLong(&ok);
+    if (!ok || value < minimum || value > maximum) {
+        error = QStringLiteral("%1: --%2 \"%3\" is not a whole number from %4 to %5")
+                    .arg(command, option.names().constLast(), parser.value(option))
+                    .arg(minimum)
+                    .arg(maximum);
+        return std::nullopt;
+    }
+    return value;
+}
+
 } // namespace PromoDesk::Cli

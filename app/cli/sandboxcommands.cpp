@@ -1,6 +1,8 @@
 // sandbox create, promote.
 #include "sandboxcommands.h"
 
+#include <limits>
+
 #include "cliutil.h"
 
 #include "sandbox/promotion.h"
@@ -85,16 +87,13 @@ int runSandbox(const QStringList &arguments)
         return fail(command + QStringLiteral(": --sample goes with --from"), 2);
 
     Sandbox::SandboxOptions options;
-    bool ok = false;
-    options.seed = parser.value(seed).toUInt(&ok);
-    if (!ok)
-        return fail(command + QStringLiteral(": --seed must be a whole number from 0 to 4294967295, not \"%1\"")
-                                  .arg(parser.value(seed)),
-                    2);
-    options.sampleCustomers = parser.value(sample).toLongLong(&ok);
-    if (!ok || options.sampleCustomers < 1)
-        return fail(command + QStringLiteral(": --sample must be a positive whole number, not \"%1\"").arg(parser.value(sample)),
-                    2);
+    QString error;
+    const auto seedValue = integerOption(parser, seed, 1, 0, 4294967295LL, command, error);
+    const auto sampleValue = integerOption(parser, sample, 10'000, 1, std::numeric_limits<qint64>::max(), command, error);
+    if (!seedValue || !sampleValue)
+        return fail(error, 2);
+    options.seed = quint32(*seedValue);
+    options.sampleCustomers = *sampleValue;
     if (parser.isSet(from)) {
         options.seeding = Sandbox::SandboxOptions::Seeding::SampleOfProduction;
         options.productionPath = parser.value(from);

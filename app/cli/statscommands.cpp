@@ -75,13 +75,13 @@ int runStats(const QStringList &arguments)
     for (const auto &[option, target] : {std::pair{&from, &query.fromHour}, std::pair{&to, &query.toHour}}) {
         if (!parser.isSet(*option))
             continue;
-        const QDateTime at = QDateTime::fromString(parser.value(*option), Qt::ISODateWithMs);
-        if (!at.isValid())
+        const std::optional<qint64> at = isoTime(parser.value(*option));
+        if (!at)
             return fail(QStringLiteral("%1: --%2 \"%3\" is not an ISO-8601 time (2026-03-01T09:00:00Z)")
                             .arg(command, option->names().constFirst(), parser.value(*option)),
                         2);
         // Whole hours: the counters' resolution.
-        *target = StatsStore::hourOf(at.toMSecsSinceEpoch());
+        *target = StatsStore::hourOf(*at);
     }
     query.campaignIds = parser.values(campaign);
     query.tierId = parser.value(tier);

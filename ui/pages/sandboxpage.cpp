@@ -27,6 +27,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace PromoDesk::Ui {
 
 namespace {
@@ -189,7 +191,7 @@ void SandboxPage::setWorkspace(const std::optional<Store::WorkspaceInfo> &worksp
     m_simulator->setWorkspace(path);
     m_cases->setWorkspace(path);
     m_traffic->setWorkspace(path, true);
-    m_backtest->setWorkspaces(path, path);
+    m_fresh = !isVisible(); // its first showing needs no reload
     const quint64 generation = m_generation;
     runInBackground(
         this, m_tasks,
@@ -226,12 +228,12 @@ void SandboxPage::showEvent(QShowEvent *event)
 {
     Page::showEvent(event);
     // Campaigns may have been edited on the Campaigns page meanwhile.
-    if (!m_workspace || m_workspace->kind != Store::WorkspaceKind::Sandbox)
+    if (!m_workspace || m_workspace->kind != Store::WorkspaceKind::Sandbox || std::exchange(m_fresh, false))
         return;
     reloadCampaigns();
     if (!m_traffic->isRunning())
         m_traffic->setWorkspace(m_workspace->path, true);
-    if (!m_backtest->isRunning() && m_generation > 0)
+    if (!m_backtest->isRunning())
         m_backtest->setWorkspaces(m_workspace->path, m_production.isEmpty() ? m_workspace->path : m_production);
 }
 

@@ -87,6 +87,7 @@ private:
     QLabel *m_promotion;
     QList<Engine::Campaign> m_campaignList;
     quint64 m_generation = 0;
+    bool m_fresh = false; // loaded by setWorkspace and not shown since
     BackgroundTasks m_tasks;
 };
 
