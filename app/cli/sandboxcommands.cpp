@@ -1,7 +1,6 @@
 // sandbox create, promote.
 #include "sandboxcommands.h"
 
-#include <limits>
 
 #include "cliutil.h"
 
@@ -89,7 +88,7 @@ int runSandbox(const QStringList &arguments)
     Sandbox::SandboxOptions options;
     QString error;
     const auto seedValue = integerOption(parser, seed, 1, 0, 4294967295LL, command, error);
-    const auto sampleValue = integerOption(parser, sample, 10'000, 1, std::numeric_limits<qint64>::max(), command, error);
+    const auto sampleValue = integerOption(parser, sample, 10'000, 1, 100'000'000, command, error);
     if (!seedValue || !sampleValue)
         return fail(error, 2);
     options.seed = quint32(*seedValue);
