@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   cmake ninja-build g++ pkg-config dpkg-dev file
   qt6-base-dev qt6-charts-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools libqt6sql6-sqlite libqt6svg6
-  libsqlite3-dev sqlite3 xvfb xauth fonts-dejavu-core desktop-file-utils appstream libxml2-utils
+  libboost-dev libsqlite3-dev sqlite3 xvfb xauth fonts-dejavu-core desktop-file-utils appstream libxml2-utils
 )
 missing=()
 for p in "${packages[@]}"; do

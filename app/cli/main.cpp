@@ -1,5 +1,7 @@
+#include "abtestcommands.h"
 #include "commands.h"
 #include "customercommands.h"
+#include "experimentcommands.h"
 #include "exportcommands.h"
 #include "sandboxcommands.h"
 #include "statscommands.h"
@@ -36,6 +38,8 @@ const char *const Usage =
     "  validate   Check codes / promotion tiers against a cart, writing nothing\n"
     "  redeem     Validate and redeem atomically; every attempt is recorded\n"
     "  rollback   Undo a redemption: {\"redemption_id\": \"red_N\", \"reason\": …} on stdin\n"
+    "  experiment list | save | start | stop | results | decide: a workspace's A/B tests (docs/experiments.md)\n"
+    "  abtest     analyze | plan: A/B test statistics and sample sizes, no workspace (docs/abtest-json.md)\n"
     "\n"
     "Exit status is 0 on success; otherwise one line on stderr says what went wrong.\n";
 
@@ -97,6 +101,10 @@ int main(int argc, char *argv[])
         return PromoDesk::Cli::runRedeem(rest);
     if (command == QLatin1String("rollback"))
         return PromoDesk::Cli::runRollback(rest);
+    if (command == QLatin1String("experiment"))
+        return PromoDesk::Cli::runExperiment(rest);
+    if (command == QLatin1String("abtest"))
+        return PromoDesk::Cli::runAbtest(rest);
     std::fprintf(stderr, "promodesk-cli: unknown command \"%s\" (try promodesk-cli --help)\n",
                  command.toLocal8Bit().constData());
     return 2;

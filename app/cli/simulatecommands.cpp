@@ -68,7 +68,19 @@ int runSimulate(const QStringList &arguments)
     const QCommandLineOption batch(QStringLiteral("batch"), QStringLiteral("Sessions per transaction (default 500)."),
                                    QStringLiteral("N"));
     const QCommandLineOption showProgress(QStringLiteral("progress"), QStringLiteral("Print progress to stderr."));
-    parser.addOptions({workspace, sessions, days, from, to, members, propensity, campaign, seed, batch, showProgress});
+    const QCommandLineOption orders(QStringLiteral("orders"),
+                                    QStringLiteral("Store each checkout as a PAID order; every session is a visit the "
+                                                   "engine sees, so members are exposed to running experiments."));
+    const QCommandLineOption checkout(QStringLiteral("checkout-rate"),
+                                      QStringLiteral("With --orders: the chance a visit without a discount checks out "
+                                                     "(0 to 1, default 1)."),
+                                      QStringLiteral("SHARE"));
+    const QCommandLineOption elasticity(QStringLiteral("elasticity"),
+                                        QStringLiteral("With --orders: how much a discount raises that chance: "
+                                                       "rate x (1 + E x discount / cart). Default 0."),
+                                        QStringLiteral("E"));
+    parser.addOptions({workspace, sessions, days, from, to, members, propensity, campaign, seed, batch, showProgress, orders,
+                       checkout, elasticity});
     int exitCode = 0;
     if (!parse(parser,
                arguments,
@@ -85,6 +97,15 @@ int runSimulate(const QStringList &arguments)
     const auto batchSize = integerOption(parser, batch, options.batch, 1, 1'000'000, command, error);
     const auto memberShare = shareOption(parser, members, options.memberShare, command, error);
     const auto codePropensity = shareOption(parser, propensity, options.codePropensity, command, error);
+    const auto checkoutRate = shareOption(parser, checkout, options.checkoutRate, command, error);
+    if (error.isEmpty() && parser.isSet(elasticity)) {
+        bool ok = false;
+        options.discountElasticity = parser.value(elasticity).toDouble(&ok);
+        if (!ok || !(options.discountElasticity >= 0 && options.discountElasticity <= 100))
+            error = QStringLiteral("%1: --elasticity \"%2\" is not a number from 0 to 100").arg(command, parser.value(elasticity));
+    }
+    if (error.isEmpty() && !parser.isSet(orders) && (parser.isSet(checkout) || parser.isSet(elasticity)))
+        error = QStringLiteral("%1: --checkout-rate and --elasticity need --orders").arg(command);
     if (!error.isEmpty())
         return fail(error, 2);
     options.sessions = *count;
@@ -92,6 +113,8 @@ int runSimulate(const QStringList &arguments)
     options.batch = int(*batchSize);
     options.memberShare = *memberShare;
     options.codePropensity = *codePropensity;
+    options.recordOrders = parser.isSet(orders);
+    options.checkoutRate = *checkoutRate;
     options.campaignIds = parser.values(campaign);
     if (parser.isSet(from) || parser.isSet(to)) {
         if (parser.isSet(days))

@@ -507,6 +507,12 @@ Writer &Writer::number(qint64 value)
     return *this;
 }
 
+Writer &Writer::numeric(QByteArrayView formatted)
+{
+    raw(formatted);
+    return *this;
+}
+
 Writer &Writer::money(qint64 cents)
 {
     raw(moneyText(cents));

@@ -133,6 +133,7 @@ public:
     Writer &text(const QString &value) { return text(QStringView(value)); }
     Writer &utf8(QByteArrayView value); // text already in UTF-8
     Writer &number(qint64 value);
+    Writer &numeric(QByteArrayView formatted);        // a number already formatted ("-0.0353"): never guarded
     Writer &money(qint64 cents);                      // 1250 -> 12.50, -5 -> -0.05
     Writer &timestamp(qint64 epochMs);                // 2026-03-01T09:05:00.000+00:00
     Writer &timestamp(qint64 epochMs, const QTimeZone &zone); // with that zone's offset

@@ -89,6 +89,9 @@ struct CampaignEngine::Cached
     CodeCase codeCase = CodeCase::Upper;
     bool catalogueLoaded = false;
     Store::CampaignStore::Catalogue catalogue;
+    QList<Experiments::Experiment> experiments;   // running ones
+    // campaign id -> (experiment, variant) of the running experiments' variants
+    QHash<QString, QList<QPair<int, int>>> experimentVariants;
 };
 
 struct CampaignEngine::Candidate
@@ -145,8 +148,21 @@ Status CampaignEngine::refresh()
     if (!codeCase)
         return codeCase.error();
 
+    auto experiments = Store::ExperimentStore(m_connection).running();
+    if (!experiments)
+        return experiments.error();
+
     auto fresh = std::make_unique<Cached>();
     fresh->version = version.value();
+    fresh->experiments = std::move(experiments).value();
+    for (int e = 0; e < fresh->experiments.size(); ++e) {
+        const Experiments::Experiment &experiment = fresh->experiments[e];
+        for (int v = 0; v < experiment.variants.size(); ++v) {
+            if (!experiment.variants[v].holdout)
+                fresh->experimentVariants[experiment.variants[v].campaignId].append({e, v});
+        }
+    }
+    m_exposed.clear();
     fresh->stacking = stacking.value();
     fresh->codeCase = codeCase.value();
     fresh->catalogueLoaded = m_cache->catalogueLoaded;
@@ -308,6 +324,104 @@ Status CampaignEngine::checkLimits(Candidate &c, const Rules::Facts &facts, qint
     return {};
 }
 
+Status CampaignEngine::assignExperiments(const Request &request, const Rules::Facts &facts, Validation &v)
+{
+    const QList<Experiments::Experiment> &experiments = m_cache->experiments;
+    m_assignments = QList<int>(experiments.size(), -1);
+    if (!v.customerKey)
+        return {}; // guests are never in an experiment
+    for (int e = 0; e < experiments.size(); ++e) {
+        const Experiments::Experiment &experiment = experiments[e];
+        const QPair<QString, qint64> key{experiment.id, v.customerKey};
+        int variant = -1;
+        bool fresh = false;
+        if (const auto known = m_exposed.constFind(key); known != m_exposed.constEnd()) {
+            variant = *known;
+        } else {
+            // Sticky: once exposed, a customer keeps their variant even if they leave the audience.
+            auto recorded = Store::ExperimentStore(m_connection).exposure(experiment.id, v.customerKey);
+            if (!recorded)
+                return recorded.error();
+            if (recorded.value()) {
+                variant = *recorded.value();
+                m_exposed.insert(key, variant);
+            } else if (experiment.isLive(v.now)) {
+                bool inAudience = true;
+                if (!experiment.segmentId.isEmpty()) {
+                    const Rules::Value segments = facts.attributes.value(QStringLiteral("customer.segments"));
+                    inAudience = segments.type() == Rules::Type::List && segments.asList().contains(experiment.segmentId);
+                }
+                if (inAudience && experiment.rule)
+                    inAudience = Rules::matches(*experiment.rule, facts);
+                if (inAudience) {
+                    const Rules::Value source = facts.attributes.value(QStringLiteral("customer.source_id"));
+                    const QString hashId = source.type() == Rules::Type::String && !source.asString().isEmpty()
+                                               ? source.asString()
+                                               : Ids::make(Ids::Customer, v.customerKey);
+                    variant = Experiments::assign(experiment, hashId);
+                    fresh = variant >= 0;
+                }
+            }
+        }
+        if (variant < 0 || variant >= experiment.variants.size())
+            continue;
+        m_assignments[e] = variant;
+        const Experiments::Variant &chosen = experiment.variants[variant];
+        v.experiments.append({experiment.id, experiment.name, variant, chosen.key, chosen.name, chosen.holdout, fresh});
+        if (fresh && request.recordExposure)
+            m_pendingExposures.append({experiment.id, v.customerKey, variant, v.now});
+    }
+    return {};
+}
+
+void CampaignEngine::checkExperiments(Candidate &c, qint64 customerId, qint64 now)
+{
+    if (m_assignments.isEmpty())
+        return; // no running experiment, or a draft tried in the editor
+    const auto variants = m_cache->experimentVariants.constFind(c.campaign().id);
+    if (variants == m_cache->experimentVariants.constEnd())
+        return;
+    for (const auto &[e, vi] : *variants) {
+        const Experiments::Experiment &experiment = m_cache->experiments[e];
+        const Experiments::Variant &variant = experiment.variants[vi];
+        if (!variant.tierId.isEmpty() && (!c.tier || c.tier->id != variant.tierId))
+            continue;
+        const int own = m_assignments.value(e, -1);
+        if (own == vi && experiment.isLive(now))
+            return;
+        QString message;
+        if (!experiment.isLive(now)) {
+            message = experiment.startAt && now < *experiment.startAt
+                          ? QStringLiteral("experiment \"%1\" has not started; its variants wait for it").arg(experiment.name)
+                          : QStringLiteral("experiment \"%1\" has ended; its variants wait for a decision").arg(experiment.name);
+        } else if (!customerId) {
+            message = QStringLiteral("experiment \"%1\" is for known customers; a guest gets none of its variants")
+                          .arg(experiment.name);
+        } else if (own < 0) {
+            message = QStringLiteral("the customer is not in experiment \"%1\"").arg(experiment.name);
+        } else if (experiment.variants[own].holdout) {
+            message = QStringLiteral("the customer is in the holdout of experiment \"%1\"").arg(experiment.name);
+        } else {
+            message = QStringLiteral("the customer is in variant \"%1\" of experiment \"%2\", not \"%3\"")
+                          .arg(experiment.variants[own].name, experiment.name, variant.name);
+        }
+        c.fail(QStringLiteral("customer_rules_violated"), message);
+        return;
+    }
+}
+
+Status CampaignEngine::recordExposures()
+{
+    if (m_pendingExposures.isEmpty())
+        return {};
+    if (Status s = Store::ExperimentStore(m_connection).recordExposures(m_pendingExposures); !s)
+        return s;
+    for (const Store::Exposure &e : std::as_const(m_pendingExposures))
+        m_exposed.insert({e.experimentId, e.customerId}, e.variant);
+    m_pendingExposures.clear();
+    return {};
+}
+
 Status CampaignEngine::checkCandidate(Candidate &c, Rules::Facts &facts, qint64 customerId, qint64 now,
                                       const Request &request)
 {
@@ -338,6 +452,9 @@ Status CampaignEngine::checkCandidate(Candidate &c, Rules::Facts &facts, qint64 
         c.fail(QStringLiteral("voucher_disabled"), QStringLiteral("the code %1 is %2").arg(c.code->code, c.code->status));
         return {};
     }
+    checkExperiments(c, customerId, now);
+    if (r.outcome != Outcome::Applicable)
+        return {};
     // Most schedules are a start and an end: compare those before asking the zone.
     const Schedule &plan = campaign.schedule;
     const bool simple = plan.daysOfWeek.isEmpty() && plan.dailyHours.isEmpty() && !plan.timeframeIntervalMs
@@ -446,6 +563,13 @@ Result<Validation> CampaignEngine::evaluate(const Request &request, bool qualify
         facts.attributes.insert(QStringLiteral("order.metadata.") + it.key(),
                                 Rules::Value::string(it.value().isString() ? it.value().toString()
                                                                            : it.value().toVariant().toString()));
+
+    m_assignments.clear();
+    m_pendingExposures.clear();
+    if (!trial) {
+        if (Status s = assignExperiments(request, facts, v); !s)
+            return s.error();
+    }
 
     m_campaignRules.clear();
     // Reused between requests: qualify builds hundreds of candidates each time.
@@ -793,6 +917,17 @@ Result<Validation> CampaignEngine::readOnly(const Request &request, bool qualify
     auto result = evaluate(request, qualifyAll, trial);
     if (own)
         m_connection.rollback();
+    if (!result || m_pendingExposures.isEmpty())
+        return result;
+    // A customer seen for the first time in a running experiment: a short write.
+    if (Status s = beginWrite(); !s)
+        return s.error();
+    if (Status s = recordExposures(); !s) {
+        abandonWrite();
+        return s.error();
+    }
+    if (Status s = endWrite(); !s)
+        return s.error();
     return result;
 }
 
@@ -877,6 +1012,8 @@ Result<Validation> CampaignEngine::redeem(const Request &request)
     if (!evaluated)
         return evaluated.error();
     Validation v = std::move(evaluated).value();
+    if (Status s = recordExposures(); !s)
+        return s.error();
     const qint64 customerId = v.customerKey;
     Store::RedemptionRecord base;
     base.createdAt = v.now;

@@ -5,6 +5,7 @@
 #include "engine/discount.h"
 #include "rules/evaluator.h"
 #include "store/campaignstore.h"
+#include "store/experimentstore.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -42,6 +43,20 @@ struct Request
     std::optional<qint64> now;  // evaluate at this moment (tests, the simulator, the demo history)
     bool explain = false;       // attach the rule engine's trace to failures
     bool logValidation = true;  // validate: log the outcome (off for the simulator's regression re-runs)
+    bool recordExposure = true; // a customer in a running experiment is recorded as exposed (off for
+                                // looks that are not a shop's: profiles, regression re-runs)
+};
+
+// A running experiment's verdict on the request's customer (issue 10).
+struct ExperimentAssignment
+{
+    QString experimentId;
+    QString experimentName;
+    int variant = -1;        // index into the experiment's variants, -1 = not in it
+    QString variantKey;
+    QString variantName;
+    bool holdout = false;
+    bool newlyExposed = false; // this request exposed them first
 };
 
 enum class Outcome { Applicable, Inapplicable, Skipped };
@@ -85,6 +100,7 @@ struct Validation
     qint64 giftCredits = 0;
     qint64 now = 0;
     qint64 customerKey = 0;               // the workspace's customer (cust_N's N), 0 = a guest
+    QList<ExperimentAssignment> experiments; // running experiments the customer is in
 
     qint64 amount() const { return order.itemsAmount(); }
     qint64 totalDiscount() const { return itemsDiscount + shippingDiscount; }
@@ -147,6 +163,12 @@ private:
     Result<Validation> readOnly(const Request &request, bool qualifyAll, const CachedCampaign *trial = nullptr);
     Status checkCandidate(Candidate &candidate, Rules::Facts &facts, qint64 customerId, qint64 now,
                           const Request &request);
+    // The customer's variant in each running experiment (sticky: a recorded exposure
+    // wins); new exposures go to m_pendingExposures.
+    Status assignExperiments(const Request &request, const Rules::Facts &facts, Validation &validation);
+    // Whether a candidate that is an experiment's variant is the customer's own.
+    void checkExperiments(Candidate &candidate, qint64 customerId, qint64 now);
+    Status recordExposures();
     Status checkLimits(Candidate &candidate, const Rules::Facts &facts, qint64 customerId, qint64 now);
     void stack(std::vector<Candidate> &candidates, Validation &validation, bool qualifyAll);
 
@@ -157,6 +179,9 @@ private:
     SkuLookup m_skuLookup;
     std::vector<Candidate> m_candidates;
     QHash<const void *, bool> m_campaignRules; // per request: whether a campaign's own rule held
+    QList<int> m_assignments;                  // per request: variant per running experiment, -1 = none
+    QList<Store::Exposure> m_pendingExposures; // per request: first exposures to record
+    QHash<QPair<QString, qint64>, int> m_exposed; // (experiment, customer) -> variant, recorded ones
 };
 
 // The local calendar day of `at` in `zone`, "YYYY-MM-DD" — the key of campaign_usage.

@@ -298,6 +298,17 @@ QJsonObject validationToJson(const Validation &v, bool redeemed)
                     {QStringLiteral("now"), iso(v.now)}};
     if (redeemed)
         out.insert(QStringLiteral("result"), v.valid ? QStringLiteral("SUCCESS") : QStringLiteral("FAILURE"));
+    if (!v.experiments.isEmpty()) {
+        // The customer's variant in each running experiment (GrowthBook's experiment / variation).
+        QJsonArray experiments;
+        for (const ExperimentAssignment &a : v.experiments)
+            experiments.append(QJsonObject{{QStringLiteral("id"), a.experimentId},
+                                           {QStringLiteral("name"), a.experimentName},
+                                           {QStringLiteral("variant"), a.variantKey},
+                                           {QStringLiteral("variant_name"), a.variantName},
+                                           {QStringLiteral("holdout"), a.holdout}});
+        out.insert(QStringLiteral("experiments"), experiments);
+    }
     return out;
 }
 

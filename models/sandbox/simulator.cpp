@@ -78,6 +78,7 @@ QJsonObject TrafficSummary::toJson() const
             {QStringLiteral("redemptions_failed"), redemptionsFailed},
             {QStringLiteral("discount_amount"), discount},
             {QStringLiteral("order_amount"), orderAmount},
+            {QStringLiteral("orders"), orders},
             {QStringLiteral("failures"), failureCounts},
             {QStringLiteral("campaigns"), perCampaign},
             {QStringLiteral("seconds"), seconds},
@@ -104,6 +105,12 @@ Result<TrafficSummary> simulateTraffic(Store::Connection &sandbox, const Traffic
                      QStringLiteral("code_propensity")};
     if (options.batch < 1)
         return Error{QStringLiteral("a batch holds at least one session (%1)").arg(options.batch), QStringLiteral("batch")};
+    if (!(options.checkoutRate >= 0 && options.checkoutRate <= 1))
+        return Error{QStringLiteral("the checkout rate must be between 0 and 1 (%1)").arg(options.checkoutRate),
+                     QStringLiteral("checkout_rate")};
+    if (!(options.discountElasticity >= 0 && options.discountElasticity <= 100))
+        return Error{QStringLiteral("the discount elasticity must be between 0 and 100 (%1)").arg(options.discountElasticity),
+                     QStringLiteral("discount_elasticity")};
     if (sandbox.access() != Store::Connection::Access::ReadWrite)
         return Error{QStringLiteral("traffic simulation writes redemptions, so it needs a read-write connection"), where};
     if (sandbox.inTransaction())
@@ -283,7 +290,6 @@ Result<TrafficSummary> simulateTraffic(Store::Connection &sandbox, const Traffic
             const qint64 amount = request.order.itemsAmount();
             if (basket.channel == QLatin1String("web") && amount < FreeShippingFrom)
                 request.order.shipping = WebShipping;
-            summary.orderAmount += amount;
             ++summary.sessions;
 
             QString code;
@@ -292,12 +298,16 @@ Result<TrafficSummary> simulateTraffic(Store::Connection &sandbox, const Traffic
 
             // The shop applies the tiers of the chosen promotions the cart reaches.
             QList<Redeemable> tiers;
-            if (anyTiers) {
+            qint64 offered = 0; // what the chosen campaigns would take off this cart
+            if (anyTiers || options.recordOrders) {
                 auto qualified = engine.qualify(request);
                 if (!qualified)
                     return failBatch(qualified.error());
                 for (const Engine::RedeemableResult &r : qualified.value().applicable) {
-                    if (!r.tierId.isEmpty() && chosen.count(r.campaignId))
+                    if (!chosen.count(r.campaignId))
+                        continue;
+                    offered += r.applied.total;
+                    if (!r.tierId.isEmpty())
                         tiers.append(Redeemable{Redeemable::Object::PromotionTier, r.tierId, std::nullopt});
                 }
                 // A promotion whose budget is spent no longer qualifies, so the shop never
@@ -307,27 +317,47 @@ Result<TrafficSummary> simulateTraffic(Store::Connection &sandbox, const Traffic
                         noteBudget(r, *request.now);
                 }
             }
+            // Does the visit check out? A bigger incentive converts more.
+            if (options.recordOrders && (options.checkoutRate < 1 || options.discountElasticity > 0)) {
+                const double share = amount > 0 ? double(offered) / double(amount) : 0;
+                const double chance = std::min(1.0, options.checkoutRate * (1 + options.discountElasticity * share));
+                if (random.generateDouble() >= chance)
+                    continue; // left without buying
+            }
+            summary.orderAmount += amount;
+            ++summary.orders;
+
             request.redeemables = tiers;
             if (!code.isEmpty())
                 request.redeemables.append(Redeemable{Redeemable::Object::Voucher, code, std::nullopt});
-            if (request.redeemables.isEmpty())
-                continue;
-
-            bool discounted = false;
-            auto redeemed = engine.redeem(request);
-            if (!redeemed)
-                return failBatch(redeemed.error());
-            account(redeemed.value(), discounted);
-            // A refused code: the checkout drops it and takes the promotions alone.
-            if (!redeemed.value().valid && !code.isEmpty() && !tiers.isEmpty()) {
-                request.redeemables = tiers;
-                auto again = engine.redeem(request);
-                if (!again)
-                    return failBatch(again.error());
-                account(again.value(), discounted);
+            qint64 discountTaken = 0;
+            if (!request.redeemables.isEmpty()) {
+                bool discounted = false;
+                auto redeemed = engine.redeem(request);
+                if (!redeemed)
+                    return failBatch(redeemed.error());
+                account(redeemed.value(), discounted);
+                if (redeemed.value().valid)
+                    discountTaken = redeemed.value().totalDiscount();
+                // A refused code: the checkout drops it and takes the promotions alone.
+                if (!redeemed.value().valid && !code.isEmpty() && !tiers.isEmpty()) {
+                    request.redeemables = tiers;
+                    auto again = engine.redeem(request);
+                    if (!again)
+                        return failBatch(again.error());
+                    account(again.value(), discounted);
+                    if (again.value().valid)
+                        discountTaken = again.value().totalDiscount();
+                }
+                if (discounted)
+                    ++summary.ordersWithDiscount;
             }
-            if (discounted)
-                ++summary.ordersWithDiscount;
+            if (options.recordOrders) {
+                Store::SimulationData::CheckoutOrder order{request.order.sourceId, customer, request.order.channel,
+                                                           request.order.items, discountTaken, *request.now};
+                if (Status s = data.recordOrder(order); !s)
+                    return failBatch(s.error());
+            }
         }
         if (Status s = engine.commitBatch(); !s)
             return failBatch(s.error());

@@ -30,6 +30,16 @@ struct TrafficOptions
     QStringList campaignIds;         // the campaigns the traffic is about (empty: every active one)
     quint32 seed = 1;                // same seed, same workspace -> the same sessions and results
     int batch = 500;                 // sessions per transaction
+    // Checkouts (issue 10): with recordOrders, each session is a visit the engine sees
+    // (qualify, which exposes members to running experiments), and a visit that checks
+    // out is stored as a PAID order. A visit checks out with probability
+    //   min(1, checkoutRate * (1 + discountElasticity * discount / cart amount)),
+    // where discount is what the chosen campaigns' qualifying tiers and held codes take
+    // off: a bigger incentive converts more. Without recordOrders every session checks
+    // out and no order is stored (the issue 9 behaviour).
+    bool recordOrders = false;
+    double checkoutRate = 1.0;
+    double discountElasticity = 0.0;
 };
 
 struct TrafficSummary
@@ -39,7 +49,8 @@ struct TrafficSummary
     qint64 redemptionsSucceeded = 0;
     qint64 redemptionsFailed = 0;
     qint64 discount = 0;            // cents
-    qint64 orderAmount = 0;         // cents, all sessions
+    qint64 orderAmount = 0;         // cents, all sessions (with recordOrders: the checkouts)
+    qint64 orders = 0;              // checkouts (with recordOrders: stored orders)
     QMap<QString, qint64> failures; // failure key -> attempts
     struct PerCampaign
     {

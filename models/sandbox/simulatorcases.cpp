@@ -143,6 +143,7 @@ Result<QJsonObject> evaluate(Store::Connection &connection, const SimulatorCase 
         return Error{QStringLiteral("case \"%1\": %2").arg(c.name, request.error().message), request.error().where};
     Engine::Request r = request.value();
     r.logValidation = false;
+    r.recordExposure = false;
     Engine::CampaignEngine engine(connection);
     auto result = c.operation == QLatin1String("qualify") ? engine.qualify(r) : engine.validate(r);
     if (!result)

@@ -154,11 +154,13 @@ public:
     Result<std::optional<RedemptionRecord>> redemption(qint64 id);
     Status markRolledBack(qint64 id);
 
-private:
-    QSqlQuery &prepared(const char *sql);
+    // Engines reload their cached campaigns (and experiments) when this changes.
     Status bumpCampaignsVersion();
     Status audit(const QString &entityType, const QString &entityId, const QString &action, const QString &actor,
                  const QByteArray &before, const QByteArray &after);
+
+private:
+    QSqlQuery &prepared(const char *sql);
 
     Connection &m_connection;
     QHash<const char *, std::shared_ptr<QSqlQuery>> m_statements;

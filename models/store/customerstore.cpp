@@ -995,6 +995,7 @@ Result<QualificationNow> qualifyNow(Connection &connection, qint64 key, qint64 n
     request.customer = Ids::make(Ids::Customer, key);
     request.now = now;
     request.explain = true;
+    request.recordExposure = false; // looking at a profile is not a visit to the shop
     auto validation = engine.qualify(request);
     if (!validation)
         return validation.error();

@@ -555,6 +555,26 @@ const std::vector<Migration> &migrations()
                  saved_at  INTEGER NOT NULL
              ))",
          }},
+        {"experiments: A/B tests of promotions, their definition (JSON) and who was exposed to which variant",
+         {
+             R"(CREATE TABLE experiments (
+                 id         TEXT PRIMARY KEY,
+                 name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                 status     TEXT NOT NULL DEFAULT 'draft'
+                            CHECK (status IN ('draft', 'running', 'stopped', 'concluded')),
+                 definition TEXT NOT NULL CHECK (json_valid(definition)),
+                 created_at INTEGER NOT NULL,
+                 updated_at INTEGER NOT NULL
+             ))",
+             R"(CREATE TABLE experiment_exposures (
+                 experiment_id TEXT NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+                 customer_id   INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                 variant       INTEGER NOT NULL CHECK (variant >= 0),
+                 exposed_at    INTEGER NOT NULL,
+                 PRIMARY KEY (experiment_id, customer_id)
+             ) WITHOUT ROWID)",
+             "CREATE INDEX experiment_exposures_by_time ON experiment_exposures(experiment_id, exposed_at)",
+         }},
     };
     return list;
 }
@@ -592,7 +612,8 @@ QStringList tables()
             QStringLiteral("segment_members"), QStringLiteral("segment_sizes"), QStringLiteral("campaigns"),
             QStringLiteral("codes"),       QStringLiteral("redemptions"), QStringLiteral("validations"),
             QStringLiteral("campaign_usage"), QStringLiteral("campaign_stats"), QStringLiteral("failure_stats"),
-            QStringLiteral("simulator_cases"), QStringLiteral("audit_log")};
+            QStringLiteral("simulator_cases"), QStringLiteral("experiments"), QStringLiteral("experiment_exposures"),
+            QStringLiteral("audit_log")};
 }
 
 Status migrate(Connection &connection, int targetVersion)

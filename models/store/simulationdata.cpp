@@ -163,4 +163,42 @@ Result<QList<std::pair<qint64, QString>>> SimulationData::redeemedCampaigns(qint
     return pairs;
 }
 
+Status SimulationData::recordOrder(const CheckoutOrder &order)
+{
+    qint64 amount = 0;
+    qint64 count = 0;
+    for (const Engine::OrderItem &item : order.items) {
+        amount += item.amount();
+        count += item.quantity;
+    }
+    const QVariant customer = order.customerId ? QVariant(order.customerId) : QVariant(QMetaType::fromType<qint64>());
+    auto inserted = runQuery(m_connection,
+                             QStringLiteral("INSERT INTO orders(source_id, customer_id, status, amount, discount_amount, "
+                                            "items_count, channel, created_at) VALUES (?, ?, 'PAID', ?, ?, ?, ?, ?)"),
+                             {order.sourceId, customer, amount, std::min(order.discount, amount), count,
+                              order.channel.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(order.channel),
+                              order.at});
+    if (!inserted)
+        return inserted.error();
+    const qint64 orderId = inserted.value().lastInsertId().toLongLong();
+    for (int line = 0; line < order.items.size(); ++line) {
+        const Engine::OrderItem &item = order.items[line];
+        auto q = runQuery(m_connection,
+                          QStringLiteral("INSERT INTO order_items(order_id, line_no, sku_id, product_id, quantity, price, amount) "
+                                         "VALUES (?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, ?, ?)"),
+                          {orderId, line + 1, item.sku, item.product, item.quantity, item.price, item.amount()});
+        if (!q)
+            return q.error();
+    }
+    if (order.customerId) {
+        auto q = runQuery(m_connection,
+                          QStringLiteral("UPDATE customers SET orders_count = orders_count + 1, total_spent = total_spent + ?, "
+                                         "last_order_at = max(COALESCE(last_order_at, 0), ?) WHERE id = ?"),
+                          {amount, order.at, order.customerId});
+        if (!q)
+            return q.error();
+    }
+    return {};
+}
+
 } // namespace PromoDesk::Store

@@ -65,6 +65,20 @@ public:
     // orders.source_id): (order id, campaign id), once per pair.
     Result<QList<std::pair<qint64, QString>>> redeemedCampaigns(qint64 from, qint64 to);
 
+    // A simulated checkout (issue 10): the order with its lines, PAID at `at`, and the
+    // customer's summary (orders_count, total_spent, last_order_at) moved on. In the
+    // caller's transaction.
+    struct CheckoutOrder
+    {
+        QString sourceId;
+        qint64 customerId = 0; // 0 = a guest
+        QString channel;
+        QList<Engine::OrderItem> items;
+        qint64 discount = 0;
+        qint64 at = 0;
+    };
+    Status recordOrder(const CheckoutOrder &order);
+
 private:
     Connection &m_connection;
     std::unique_ptr<QSqlQuery> m_items;
