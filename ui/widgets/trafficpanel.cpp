@@ -5,7 +5,9 @@
 #include "store/workspace.h"
 #include "widgets/kpitile.h"
 
+#include <QCheckBox>
 #include <QDateEdit>
+#include <QDoubleSpinBox>
 #include <QDateTime>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -91,6 +93,9 @@ TrafficPanel::TrafficPanel(QWidget *parent)
     , m_memberShare(new QSpinBox(this))
     , m_codePropensity(new QSpinBox(this))
     , m_seed(new QSpinBox(this))
+    , m_recordOrders(new QCheckBox(tr("Store checkouts as orders (experiments measure them)"), this))
+    , m_checkoutRate(new QSpinBox(this))
+    , m_elasticity(new QDoubleSpinBox(this))
     , m_campaigns(new QListWidget(this))
     , m_campaignsHint(new QLabel(this))
 {
@@ -98,7 +103,9 @@ TrafficPanel::TrafficPanel(QWidget *parent)
                       tr("Stop the simulation; the sessions that ran are kept (Esc)"),
                       tr("Cancelling… the sessions that ran are kept.")});
     buildUi();
-    setOptions(Sandbox::TrafficOptions{});
+    Sandbox::TrafficOptions defaults;
+    defaults.recordOrders = true; // what an experiment in the sandbox needs; 100% checkout keeps issue 9's figures
+    setOptions(defaults);
     m_sessions->setValue(5000);
     clearResult();
     setWorkspace(QString(), false);
@@ -138,6 +145,24 @@ void TrafficPanel::buildUi()
     m_seed->setRange(0, std::numeric_limits<int>::max());
     m_seed->setToolTip(tr("The same seed on the same sandbox gives the same sessions and results"));
 
+    m_recordOrders->setObjectName(QStringLiteral("recordOrders"));
+    m_recordOrders->setToolTip(tr("Each session is a visit the engine sees (members enter running experiments); "
+                                  "a visit that checks out is stored as a paid order"));
+    m_checkoutRate->setObjectName(QStringLiteral("checkoutRate"));
+    m_checkoutRate->setRange(0, 100);
+    m_checkoutRate->setSuffix(QStringLiteral(" %"));
+    m_checkoutRate->setToolTip(tr("The chance that a visit without a discount checks out"));
+    m_elasticity->setObjectName(QStringLiteral("elasticity"));
+    m_elasticity->setRange(0, 100);
+    m_elasticity->setDecimals(1);
+    m_elasticity->setSingleStep(0.5);
+    m_elasticity->setToolTip(tr("How much a discount raises the chance to check out: "
+                                "rate × (1 + elasticity × discount ÷ cart). 0: discounts change nothing"));
+    connect(m_recordOrders, &QCheckBox::toggled, this, [this](bool on) {
+        m_checkoutRate->setEnabled(on);
+        m_elasticity->setEnabled(on);
+    });
+
     auto *period = new QHBoxLayout;
     period->addWidget(m_from);
     auto *toLabel = new QLabel(tr("to"), this);
@@ -157,6 +182,9 @@ void TrafficPanel::buildUi()
     formLayout->addRow(tr("&Members:"), m_memberShare);
     formLayout->addRow(tr("Code &propensity:"), m_codePropensity);
     formLayout->addRow(tr("S&eed:"), m_seed);
+    formLayout->addRow(QString(), m_recordOrders);
+    formLayout->addRow(tr("Chec&kout rate:"), m_checkoutRate);
+    formLayout->addRow(tr("Discount e&lasticity:"), m_elasticity);
 
     m_campaigns->setObjectName(QStringLiteral("campaigns"));
     m_campaigns->setUniformItemSizes(true);
@@ -298,6 +326,11 @@ void TrafficPanel::setOptions(const Sandbox::TrafficOptions &options)
     m_memberShare->setValue(int(std::lround(std::clamp(options.memberShare, 0.0, 1.0) * 100)));
     m_codePropensity->setValue(int(std::lround(std::clamp(options.codePropensity, 0.0, 1.0) * 100)));
     m_seed->setValue(int(std::min<quint32>(options.seed, quint32(std::numeric_limits<int>::max()))));
+    m_recordOrders->setChecked(options.recordOrders);
+    m_checkoutRate->setValue(int(std::lround(std::clamp(options.checkoutRate, 0.0, 1.0) * 100)));
+    m_elasticity->setValue(options.discountElasticity);
+    m_checkoutRate->setEnabled(options.recordOrders);
+    m_elasticity->setEnabled(options.recordOrders);
     m_batch = options.batch;
     if (m_campaignsLoaded) {
         for (int i = 0; i < m_campaigns->count(); ++i) {
@@ -318,6 +351,9 @@ Sandbox::TrafficOptions TrafficPanel::options() const
     options.memberShare = m_memberShare->value() / 100.0;
     options.codePropensity = m_codePropensity->value() / 100.0;
     options.seed = quint32(m_seed->value());
+    options.recordOrders = m_recordOrders->isChecked();
+    options.checkoutRate = m_checkoutRate->value() / 100.0;
+    options.discountElasticity = m_elasticity->value();
     options.batch = m_batch;
     if (m_campaignsLoaded) {
         for (int i = 0; i < m_campaigns->count(); ++i) {

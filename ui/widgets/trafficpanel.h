@@ -10,7 +10,9 @@
 
 #include <optional>
 
+class QCheckBox;
 class QDateEdit;
+class QDoubleSpinBox;
 class QLabel;
 class QListWidget;
 class QPushButton;
@@ -72,6 +74,9 @@ private:
     QSpinBox *m_memberShare;
     QSpinBox *m_codePropensity;
     QSpinBox *m_seed;
+    QCheckBox *m_recordOrders;
+    QSpinBox *m_checkoutRate;
+    QDoubleSpinBox *m_elasticity;
     QListWidget *m_campaigns;
     QLabel *m_campaignsHint;
     // --- result ---

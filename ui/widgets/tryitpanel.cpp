@@ -673,6 +673,8 @@ void TryItPanel::launchRun()
                                                                                                           : QStringLiteral("validate")),
                              QStringLiteral("codes and tiers")};
         }
+        // A read-only look (the cart being edited) exposes nobody to an experiment.
+        r.recordExposure = writes;
         *sent = r;
         return op == Operation::Qualify ? engine.qualify(r) : op == Operation::Validate ? engine.validate(r) : engine.redeem(r);
     };
