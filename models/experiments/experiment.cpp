@@ -174,8 +174,10 @@ Status check(const Experiment &e)
         for (int j = i + 1; j < e.variants.size(); ++j) {
             const Variant &a = e.variants[i];
             const Variant &b = e.variants[j];
-            if (!a.holdout && a.campaignId == b.campaignId && a.tierId == b.tierId)
-                return Error{QStringLiteral("variants \"%1\" and \"%2\" give the same incentive").arg(a.key, b.key),
+            if (!a.holdout && a.campaignId == b.campaignId
+                && (a.tierId == b.tierId || a.tierId.isEmpty() || b.tierId.isEmpty()))
+                return Error{QStringLiteral("variants \"%1\" and \"%2\" give the same incentive (a whole campaign "
+                                            "includes its tiers)").arg(a.key, b.key),
                              QStringLiteral("variants[%1].campaign_id").arg(j)};
         }
     }
@@ -301,8 +303,46 @@ Result<std::optional<qint64>> timeFromJson(const QJsonValue &value, const QStrin
 
 } // namespace
 
+// A present value of the wrong JSON type is an error naming the field, never a default.
+std::optional<Error> wrongType(const QJsonObject &o, const QString &path,
+                               std::initializer_list<std::pair<const char *, QJsonValue::Type>> fields)
+{
+    for (const auto &[name, type] : fields) {
+        const QJsonValue v = o.value(QLatin1String(name));
+        if (v.isUndefined() || v.isNull() || v.type() == type)
+            continue;
+        const char *what = type == QJsonValue::String   ? "text"
+                           : type == QJsonValue::Double ? "a number"
+                           : type == QJsonValue::Bool   ? "true or false"
+                           : type == QJsonValue::Object ? "an object"
+                                                        : "a list";
+        return Error{QStringLiteral("must be %1").arg(QLatin1String(what)), field(path, QLatin1String(name))};
+    }
+    return std::nullopt;
+}
+
 Result<Experiment> fromJson(const QJsonObject &o)
 {
+    using T = QJsonValue::Type;
+    if (auto error = wrongType(o, {}, {{"id", T::String}, {"name", T::String}, {"hypothesis", T::String},
+                                       {"status", T::String}, {"seed", T::String}, {"audience", T::Object},
+                                       {"coverage", T::Double}, {"primary_metric", T::String}, {"engine", T::String},
+                                       {"alpha", T::Double}, {"sequential", T::Bool}, {"correction", T::String},
+                                       {"variants", T::Array}, {"winner", T::String}, {"decision_note", T::String},
+                                       {"created_at", T::Double}, {"updated_at", T::Double}}))
+        return *error;
+    if (auto error = wrongType(o.value(QStringLiteral("audience")).toObject(), QStringLiteral("audience"),
+                               {{"segment_id", T::String}, {"expression", T::String}}))
+        return *error;
+    const QJsonArray variantList = o.value(QStringLiteral("variants")).toArray();
+    for (int i = 0; i < variantList.size(); ++i) {
+        if (!variantList[i].isObject())
+            return Error{QStringLiteral("a variant is an object"), QStringLiteral("variants[%1]").arg(i)};
+        if (auto error = wrongType(variantList[i].toObject(), QStringLiteral("variants[%1]").arg(i),
+                                   {{"key", T::String}, {"name", T::String}, {"campaign_id", T::String},
+                                    {"tier_id", T::String}, {"weight", T::Double}, {"holdout", T::Bool}}))
+            return *error;
+    }
     Experiment e;
     e.id = o.value(QStringLiteral("id")).toString();
     e.name = o.value(QStringLiteral("name")).toString();

@@ -186,8 +186,12 @@ Result<Experiment> ExperimentStore::save(Experiment e, const QString &actor)
             }
         } else {
             e.id = QStringLiteral("exp_") + QUuid::createUuid().toString(QUuid::Id128).left(16);
+        }
+        if (before.isEmpty()) {
+            // A new experiment is a draft, whatever the JSON says: only start() starts it.
             e.status = Experiments::ExperimentStatus::Draft;
             e.winner.clear();
+            e.decisionNote.clear();
             e.decidedAt.reset();
         }
         if (!e.createdAt)
@@ -410,6 +414,27 @@ Result<Experiment> ExperimentStore::declareWinner(const QString &id, const QStri
         QSet<QString> winning;
         if (!old.variants[winner].holdout)
             winning.insert(old.variants[winner].campaignId);
+        // A losing tier of the campaign that stays active leaves it, so that only the
+        // winning incentive reaches everyone (audited as a campaign update).
+        for (int i = 0; i < old.variants.size(); ++i) {
+            const Experiments::Variant &v = old.variants[i];
+            if (i == winner || v.holdout || v.tierId.isEmpty() || !winning.contains(v.campaignId))
+                continue;
+            auto campaign = campaigns.loadCampaign(v.campaignId);
+            if (!campaign)
+                return campaign.error();
+            if (!campaign.value())
+                continue;
+            Engine::Campaign changed = *campaign.value();
+            changed.tiers.erase(std::remove_if(changed.tiers.begin(), changed.tiers.end(),
+                                               [&](const Engine::Tier &t) { return t.id == v.tierId; }),
+                                changed.tiers.end());
+            if (changed.tiers.size() == campaign.value()->tiers.size())
+                continue;
+            auto saved = campaigns.saveCampaign(changed, actor);
+            if (!saved)
+                return saved.error();
+        }
         for (const Experiments::Variant &v : old.variants) {
             if (v.holdout)
                 continue;
@@ -446,6 +471,8 @@ Result<Experiment> ExperimentStore::declareWinner(const QString &id, const QStri
         qint64 last = now;
         if (latest.value().next() && !latest.value().value(0).isNull())
             last = std::max(now, latest.value().value(0).toLongLong() + 1);
+        if (e.startAt && last <= *e.startAt) // decided before its planned start
+            last = *e.startAt + 1;
         if (!e.endAt || *e.endAt > last)
             e.endAt = last;
         e.updatedAt = now;
@@ -551,6 +578,7 @@ Result<ExperimentData> ExperimentStore::data(const Experiment &e, qint64 asOf)
                 QStringLiteral("SELECT r.customer_id, r.created_at, r.discount_amount, r.campaign_id, COALESCE(r.tier_id, '') "
                                "FROM experiment_exposures x JOIN redemptions r ON r.customer_id = x.customer_id "
                                "AND r.created_at >= x.exposed_at AND r.created_at < ? AND r.result = 'SUCCESS' "
+                               "AND r.object = 'redemption' "
                                "WHERE x.experiment_id = ? AND x.exposed_at < ? AND r.campaign_id IN (")
                     + placeholders(campaignIds.size()) + QStringLiteral(")"),
                 values);
