@@ -5,7 +5,8 @@
 #include "pages/segmentspage.h"
 #include "pages/customerspage.h"
 #include "pages/dashboardpage.h"
-#include "pages/plannedpage.h"
+#include "pages/experimentspage.h"
+#include "items/campaignlistmodel.h"
 #include "pages/redemptionspage.h"
 #include "pages/sandboxpage.h"
 #include "preference.h"
@@ -67,10 +68,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
                new CustomersPage(this),
                new SegmentsPage(this),
                new CampaignsPage(this),
-               new PlannedPage(tr("Experiments"), tr("No experiments yet"),
-                               tr("A/B tests compare incentives on real customers with sound statistics. "
-                                  "Experiments are not built yet."),
-                               this),
+               new ExperimentsPage(this),
                new RedemptionsPage(this),
                new SandboxPage(this)};
     for (Page *page : m_pages)
@@ -222,6 +220,20 @@ void MainWindow::buildMenus()
             redemptions->exportCsv();
         });
         exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    }
+    // Experiments start campaigns and roll winners out: the campaign list and the counts follow.
+    for (Page *page : m_pages) {
+        auto *experiments = qobject_cast<ExperimentsPage *>(page);
+        if (!experiments)
+            continue;
+        connect(experiments, &ExperimentsPage::campaignsChanged, this, [this, campaignsPage] {
+            if (campaignsPage)
+                campaignsPage->model()->reload();
+            refreshOverview();
+        });
+        connect(experiments, &ExperimentsPage::winnerDeclared, this, [this](const Experiments::Experiment &e) {
+            statusBar()->showMessage(tr("“%1” concluded: the winner is rolled out").arg(e.name), 8000);
+        });
     }
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);

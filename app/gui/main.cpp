@@ -1,4 +1,5 @@
 #include "editors/campaigneditor.h"
+#include "experimentscreenshots.h"
 #include "mainwindow.h"
 #include "pages/campaignspage.h"
 #include "pages/segmentspage.h"
@@ -237,6 +238,7 @@ void screenshotPages(PromoDesk::Ui::MainWindow &window, const QString &dir)
     QDir().mkpath(dir);
     screenshotSandbox(window, dir);
     screenshotRedemptions(window, dir);
+    PromoDesk::Ui::screenshotExperiments(window, dir);
     const QList<PromoDesk::Ui::Page *> pages = window.pages();
     for (int i = 0; i < pages.size(); ++i) {
         window.showPage(i);
