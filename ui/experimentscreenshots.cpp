@@ -18,16 +18,6 @@ namespace PromoDesk::Ui {
 
 namespace {
 
-template <typename Done>
-void waitUntil(Done done, int ms = 20000)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (!done() && timer.elapsed() < ms)
-        QApplication::processEvents(QEventLoop::AllEvents, 50);
-    QApplication::processEvents();
-}
-
 void save(QWidget *widget, const QString &file)
 {
     QApplication::processEvents();
@@ -39,6 +29,15 @@ void save(QWidget *widget, const QString &file)
 
 } // namespace
 
+void waitUntil(const std::function<bool()> &done, int ms)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!done() && timer.elapsed() < ms)
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+    QApplication::processEvents();
+}
+
 void screenshotExperiments(MainWindow &window, const QString &dir)
 {
     auto *page = window.findChild<ExperimentsPage *>();
@@ -46,7 +45,7 @@ void screenshotExperiments(MainWindow &window, const QString &dir)
         return;
     window.showPage(int(window.pages().indexOf(page)));
     ExperimentResultsPanel *results = page->results();
-    waitUntil([page, results] { return page->isLoaded() && !results->isLoading(); });
+    waitUntil([page, results] { return page->isLoaded() && !results->isLoading(); }, 20000);
     // A started experiment shows results; the newest one if none has.
     for (const Experiments::Experiment &e : page->experiments()) {
         if (e.status != Experiments::ExperimentStatus::Draft) {
@@ -54,7 +53,7 @@ void screenshotExperiments(MainWindow &window, const QString &dir)
             break;
         }
     }
-    waitUntil([results] { return !results->isLoading(); });
+    waitUntil([results] { return !results->isLoading(); }, 20000);
     save(&window, QDir(dir).filePath(QStringLiteral("experiments-list.png")));
     // The whole panel, below the fold too.
     save(results->parentWidget() ? results->parentWidget() : results, QDir(dir).filePath(QStringLiteral("experiments-results.png")));
@@ -72,7 +71,7 @@ void screenshotExperiments(MainWindow &window, const QString &dir)
     ExperimentDialog *dialog = id.isEmpty() ? page->newExperiment() : page->editExperiment(id);
     if (!dialog)
         return;
-    waitUntil([dialog] { return dialog->isLoaded() && !dialog->planner()->isLoading(); });
+    waitUntil([dialog] { return dialog->isLoaded() && !dialog->planner()->isLoading(); }, 20000);
     dialog->tabs()->setCurrentIndex(ExperimentDialog::SetupTab);
     save(dialog, QDir(dir).filePath(QStringLiteral("experiment-editor-setup.png")));
     dialog->tabs()->setCurrentIndex(ExperimentDialog::MetricsTab);
@@ -80,7 +79,7 @@ void screenshotExperiments(MainWindow &window, const QString &dir)
     dialog->tabs()->setCurrentIndex(ExperimentDialog::VariantsTab);
     save(dialog, QDir(dir).filePath(QStringLiteral("experiment-editor.png")));
     dialog->tabs()->setCurrentIndex(ExperimentDialog::PlannerTab);
-    waitUntil([dialog] { return !dialog->planner()->isLoading(); });
+    waitUntil([dialog] { return !dialog->planner()->isLoading(); }, 20000);
     save(dialog, QDir(dir).filePath(QStringLiteral("experiment-planner.png")));
     dialog->reject();
 }

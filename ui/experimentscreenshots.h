@@ -2,6 +2,8 @@
 
 #include <QString>
 
+#include <functional>
+
 namespace PromoDesk::Ui {
 
 class MainWindow;
@@ -14,5 +16,9 @@ class MainWindow;
 // experiment-editor-setup.png and -metrics.png) and DIR/experiment-planner.png. Waits for each background read
 // by processing events, as the rest of the pass does. Prints each file written.
 void screenshotExperiments(MainWindow &window, const QString &dir);
+
+// Processes events until `done` holds or `ms` have passed (the whole --screenshot pass
+// waits for background reads with it).
+void waitUntil(const std::function<bool()> &done, int ms = 5000);
 
 } // namespace PromoDesk::Ui

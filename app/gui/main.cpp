@@ -83,15 +83,7 @@ void screenshotSegmentBuilder(const QString &dir)
     builder->setSegment(irish);
 }
 
-// Processes events until `done` holds or `ms` have passed.
-template <typename Done>
-void waitUntil(Done done, int ms = 5000)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (!done() && timer.elapsed() < ms)
-        QApplication::processEvents(QEventLoop::AllEvents, 50);
-}
+using PromoDesk::Ui::waitUntil;
 
 // The campaign editor on the tiered promotion of the demo (scenario 02), one PNG per
 // section, then quits. Without that campaign, it just quits.

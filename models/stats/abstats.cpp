@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <exception>
 #include <limits>
 #include <numeric>
@@ -435,11 +436,9 @@ QList<double> srmWeights(const QList<qint64> &units, const QList<double> &weight
     return usable ? weights : QList<double>(units.size(), 1.0);
 }
 
-} // namespace
-
-double srmPValue(const QList<qint64> &units, const QList<double> &weights)
+// The weights' and units' totals over the arms with weight > 0, and how many there are.
+std::tuple<double, double, int> srmTotals(const QList<qint64> &units, const QList<double> &w)
 {
-    const QList<double> w = srmWeights(units, weights);
     double weightTotal = 0;
     double observedTotal = 0;
     int arms = 0;
@@ -450,6 +449,15 @@ double srmPValue(const QList<qint64> &units, const QList<double> &weights)
             ++arms;
         }
     }
+    return {weightTotal, observedTotal, arms};
+}
+
+} // namespace
+
+double srmPValue(const QList<qint64> &units, const QList<double> &weights)
+{
+    const QList<double> w = srmWeights(units, weights);
+    const auto [weightTotal, observedTotal, arms] = srmTotals(units, w);
     if (arms < 2 || observedTotal <= 0)
         return 1;
     double chiSquare = 0;
@@ -471,16 +479,7 @@ SrmCheck srmCheck(const QList<qint64> &units, const QList<double> &weights, doub
     SrmCheck check;
     check.pValue = srmPValue(units, weights);
     const QList<double> w = srmWeights(units, weights);
-    double weightTotal = 0;
-    double observedTotal = 0;
-    int arms = 0;
-    for (qsizetype i = 0; i < units.size(); ++i) {
-        if (w[i] > 0) {
-            weightTotal += w[i];
-            observedTotal += double(units[i]);
-            ++arms;
-        }
-    }
+    const auto [weightTotal, observedTotal, arms] = srmTotals(units, w);
     check.degreesOfFreedom = std::max(0, arms - 1);
     // The chi-square approximation wants about 5 expected units per arm, and below 100 units
     // in all an imbalance says little about the assignment.

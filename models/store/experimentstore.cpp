@@ -152,6 +152,16 @@ Result<std::optional<Experiment>> ExperimentStore::find(const QString &id)
     return std::optional<Experiment>(found.value().constFirst());
 }
 
+Result<Experiment> ExperimentStore::existing(const QString &id)
+{
+    auto found = find(id);
+    if (!found)
+        return found.error();
+    if (!found.value())
+        return Error{QStringLiteral("there is no experiment %1").arg(id), QStringLiteral("id")};
+    return *found.value();
+}
+
 Result<QList<Experiment>> ExperimentStore::running()
 {
     return select(m_connection, QStringLiteral("WHERE status = 'running'"), {});
@@ -251,21 +261,19 @@ Result<Experiment> ExperimentStore::save(Experiment e, const QString &actor)
 Status ExperimentStore::remove(const QString &id, const QString &actor)
 {
     auto removed = writing<bool>(m_connection, [&]() -> Result<bool> {
-        auto found = find(id);
+        auto found = existing(id);
         if (!found)
             return found.error();
-        if (!found.value())
-            return Error{QStringLiteral("there is no experiment %1").arg(id), QStringLiteral("id")};
-        if (found.value()->status != Experiments::ExperimentStatus::Draft)
+        if (found.value().status != Experiments::ExperimentStatus::Draft)
             return Error{QStringLiteral("\"%1\" has started; its record and exposures stay. Stop it instead.")
-                             .arg(found.value()->name),
+                             .arg(found.value().name),
                          QStringLiteral("status")};
         auto q = runQuery(m_connection, QStringLiteral("DELETE FROM experiments WHERE id = ?"), {id});
         if (!q)
             return q.error();
         CampaignStore campaigns(m_connection);
         if (Status s = campaigns.audit(QStringLiteral("experiment"), id, QStringLiteral("delete"), actor,
-                                       definitionOf(*found.value()), {});
+                                       definitionOf(found.value()), {});
             !s)
             return s.error();
         if (Status s = campaigns.bumpCampaignsVersion(); !s)
@@ -298,12 +306,10 @@ Status store(Connection &connection, CampaignStore &campaigns, const Experiment 
 Result<Experiment> ExperimentStore::start(const QString &id, qint64 now, const QString &actor)
 {
     return writing<Experiment>(m_connection, [&]() -> Result<Experiment> {
-        auto found = find(id);
+        auto found = existing(id);
         if (!found)
             return found.error();
-        if (!found.value())
-            return Error{QStringLiteral("there is no experiment %1").arg(id), QStringLiteral("id")};
-        const Experiment old = *found.value();
+        const Experiment old = found.value();
         if (old.status == Experiments::ExperimentStatus::Running || old.status == Experiments::ExperimentStatus::Concluded)
             return Error{QStringLiteral("\"%1\" is %2 and cannot start").arg(old.name, Experiments::statusKey(old.status)),
                          QStringLiteral("status")};
@@ -361,12 +367,10 @@ Result<Experiment> ExperimentStore::start(const QString &id, qint64 now, const Q
 Result<Experiment> ExperimentStore::stop(const QString &id, qint64 now, const QString &actor)
 {
     return writing<Experiment>(m_connection, [&]() -> Result<Experiment> {
-        auto found = find(id);
+        auto found = existing(id);
         if (!found)
             return found.error();
-        if (!found.value())
-            return Error{QStringLiteral("there is no experiment %1").arg(id), QStringLiteral("id")};
-        const Experiment old = *found.value();
+        const Experiment old = found.value();
         if (old.status != Experiments::ExperimentStatus::Running)
             return Error{QStringLiteral("\"%1\" is not running").arg(old.name), QStringLiteral("status")};
         Experiment e = old;
@@ -397,12 +401,10 @@ Result<Experiment> ExperimentStore::declareWinner(const QString &id, const QStri
                                                  qint64 now, const QString &actor)
 {
     return writing<Experiment>(m_connection, [&]() -> Result<Experiment> {
-        auto found = find(id);
+        auto found = existing(id);
         if (!found)
             return found.error();
-        if (!found.value())
-            return Error{QStringLiteral("there is no experiment %1").arg(id), QStringLiteral("id")};
-        const Experiment old = *found.value();
+        const Experiment old = found.value();
         if (old.status != Experiments::ExperimentStatus::Running && old.status != Experiments::ExperimentStatus::Stopped)
             return Error{QStringLiteral("\"%1\" is %2: only a running or stopped experiment can be decided")
                              .arg(old.name, Experiments::statusKey(old.status)),

@@ -93,6 +93,9 @@ public:
     Result<Baseline> baseline(const Experiments::Experiment &experiment, qint64 now, int days = 28);
 
 private:
+    // find(), with "there is no experiment …" when there is none.
+    Result<Experiments::Experiment> existing(const QString &id);
+
     Connection &m_connection;
 };
 
