@@ -638,7 +638,12 @@ void finishPlan(const PlanInput &input, const PlanSetup &setup, Plan &plan)
 
 } // namespace
 
-Plan sampleSize(const PlanInput &input)
+namespace {
+
+// Checks the inputs both plans share, runs `solve` (which fills the plan or sets its
+// error), then the totals and days; a numeric failure of Boost becomes an error.
+template <typename Solve>
+Plan planWith(const PlanInput &input, Solve solve)
 {
     Plan plan;
     try {
@@ -647,22 +652,9 @@ Plan sampleSize(const PlanInput &input)
             plan.error = problem;
             return plan;
         }
-        if (!(input.mde > 0 && finite(input.mde))) {
-            plan.error = QStringLiteral("the minimum detectable effect must be a relative lift greater than 0");
-            return plan;
-        }
-        if (input.type == MetricType::Proportion && input.baseline * (1 + input.mde) >= 1) {
-            plan.error = QStringLiteral("a lift of %1 on a rate of %2 goes past 100 %").arg(input.mde).arg(input.baseline);
-            return plan;
-        }
-        const double total = totalUnitsNeeded(input, setup, input.mde);
-        if (!finite(total) || total > 9e15) {
-            plan.error = QStringLiteral("the effect is too small to detect with any practical number of units");
-            return plan;
-        }
-        plan.mde = input.mde;
-        plan.unitsPerArm = std::max<qint64>(2, ceilUnits(total * setup.smallestWeight));
-        finishPlan(input, setup, plan);
+        solve(setup, plan);
+        if (plan.error.isEmpty())
+            finishPlan(input, setup, plan);
     } catch (const std::exception &e) {
         plan = Plan{};
         plan.error = QStringLiteral("the plan could not be computed (%1)").arg(QString::fromUtf8(e.what()));
@@ -670,18 +662,35 @@ Plan sampleSize(const PlanInput &input)
     return plan;
 }
 
+} // namespace
+
+Plan sampleSize(const PlanInput &input)
+{
+    return planWith(input, [&](const PlanSetup &setup, Plan &plan) {
+        if (!(input.mde > 0 && finite(input.mde))) {
+            plan.error = QStringLiteral("the minimum detectable effect must be a relative lift greater than 0");
+            return;
+        }
+        if (input.type == MetricType::Proportion && input.baseline * (1 + input.mde) >= 1) {
+            plan.error = QStringLiteral("a lift of %1 on a rate of %2 goes past 100 %").arg(input.mde).arg(input.baseline);
+            return;
+        }
+        const double total = totalUnitsNeeded(input, setup, input.mde);
+        if (!finite(total) || total > 9e15) {
+            plan.error = QStringLiteral("the effect is too small to detect with any practical number of units");
+            return;
+        }
+        plan.mde = input.mde;
+        plan.unitsPerArm = std::max<qint64>(2, ceilUnits(total * setup.smallestWeight));
+    });
+}
+
 Plan minimumDetectableEffect(const PlanInput &input)
 {
-    Plan plan;
-    try {
-        PlanSetup setup;
-        if (const QString problem = planSetup(input, setup); !problem.isEmpty()) {
-            plan.error = problem;
-            return plan;
-        }
+    return planWith(input, [&](const PlanSetup &setup, Plan &plan) {
         if (input.unitsPerArm < 2) {
             plan.error = QStringLiteral("units per arm must be at least 2");
-            return plan;
+            return;
         }
         const double available = double(input.unitsPerArm) / setup.smallestWeight;
         double mde = 0;
@@ -701,14 +710,14 @@ Plan minimumDetectableEffect(const PlanInput &input)
             if (excess(upper) > 0) {
                 plan.error = QStringLiteral("%1 units per arm cannot detect even a lift to a rate of 100 %")
                                  .arg(input.unitsPerArm);
-                return plan;
+                return;
             }
             double lower = upper;
             while (excess(lower) <= 0 && lower > 1e-12)
                 lower /= 2;
             if (excess(lower) <= 0) {
                 plan.error = QStringLiteral("the units per arm are too many to plan with");
-                return plan;
+                return;
             }
             boost::uintmax_t iterations = 200;
             const auto bracket = boost::math::tools::toms748_solve(excess, lower, std::min(upper, lower * 2),
@@ -718,16 +727,11 @@ Plan minimumDetectableEffect(const PlanInput &input)
         }
         if (!finite(mde)) {
             plan.error = QStringLiteral("the minimum detectable effect overflowed");
-            return plan;
+            return;
         }
         plan.mde = mde;
         plan.unitsPerArm = input.unitsPerArm;
-        finishPlan(input, setup, plan);
-    } catch (const std::exception &e) {
-        plan = Plan{};
-        plan.error = QStringLiteral("the plan could not be computed (%1)").arg(QString::fromUtf8(e.what()));
-    }
-    return plan;
+    });
 }
 
 } // namespace PromoDesk::Stats

@@ -11,6 +11,7 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 
 namespace PromoDesk::Store {
@@ -101,6 +102,15 @@ struct Outcome
     qint64 revenue = 0;
     qint64 redemptions = 0;
     qint64 discount = 0;
+
+    Outcome &operator+=(const Outcome &o)
+    {
+        orders += o.orders;
+        revenue += o.revenue;
+        redemptions += o.redemptions;
+        discount += o.discount;
+        return *this;
+    }
 };
 
 void add(Stats::VariantStats &s, double x)
@@ -118,19 +128,23 @@ void addRatio(Stats::VariantStats &s, double x, double y)
     s.sumProduct += x * y;
 }
 
+// One customer's outcome as a unit of `metric`.
+void addUnit(Stats::VariantStats &s, Metric metric, const Outcome &o)
+{
+    switch (metric) {
+    case Metric::RedemptionRate: add(s, o.redemptions > 0 ? 1 : 0); break;
+    case Metric::Conversion: add(s, o.orders > 0 ? 1 : 0); break;
+    case Metric::RevenuePerCustomer: add(s, double(o.revenue)); break;
+    case Metric::AverageOrderValue: addRatio(s, double(o.revenue), double(o.orders)); break;
+    case Metric::DiscountPerCustomer: add(s, double(o.discount)); break;
+    case Metric::NetRevenuePerCustomer: add(s, double(o.revenue - o.discount)); break;
+    }
+}
+
 void addOutcome(QHash<int, QList<Stats::VariantStats>> &metrics, int variant, const Outcome &o)
 {
-    for (Metric m : Experiments::allMetrics()) {
-        Stats::VariantStats &s = metrics[int(m)][variant];
-        switch (m) {
-        case Metric::RedemptionRate: add(s, o.redemptions > 0 ? 1 : 0); break;
-        case Metric::Conversion: add(s, o.orders > 0 ? 1 : 0); break;
-        case Metric::RevenuePerCustomer: add(s, double(o.revenue)); break;
-        case Metric::AverageOrderValue: addRatio(s, double(o.revenue), double(o.orders)); break;
-        case Metric::DiscountPerCustomer: add(s, double(o.discount)); break;
-        case Metric::NetRevenuePerCustomer: add(s, double(o.revenue - o.discount)); break;
-        }
-    }
+    for (Metric m : Experiments::allMetrics())
+        addUnit(metrics[int(m)][variant], m, o);
 }
 
 } // namespace
@@ -301,6 +315,37 @@ Status store(Connection &connection, CampaignStore &campaigns, const Experiment 
     return campaigns.bumpCampaignsVersion();
 }
 
+// Calls fn(variant, its campaign) for each variant but the holdout. A campaign that is
+// gone is refused in words when `required`, else skipped.
+Status eachVariantCampaign(CampaignStore &campaigns, const Experiment &e, bool required,
+                           const std::function<Status(const Experiments::Variant &, const Engine::Campaign &)> &fn)
+{
+    for (const Experiments::Variant &v : e.variants) {
+        if (v.holdout)
+            continue;
+        auto campaign = campaigns.loadCampaign(v.campaignId);
+        if (!campaign)
+            return campaign.error();
+        if (!campaign.value()) {
+            if (required)
+                return Error{QStringLiteral("there is no campaign %1 (variant \"%2\")").arg(v.campaignId, v.key),
+                             QStringLiteral("variants")};
+            continue;
+        }
+        if (Status s = fn(v, *campaign.value()); !s)
+            return s;
+    }
+    return {};
+}
+
+Status changeStatus(CampaignStore &campaigns, const QString &campaignId, Engine::CampaignStatus status, const QString &actor)
+{
+    auto changed = campaigns.setStatus(campaignId, status, actor);
+    if (!changed)
+        return changed.error();
+    return {};
+}
+
 } // namespace
 
 Result<Experiment> ExperimentStore::start(const QString &id, qint64 now, const QString &actor)
@@ -337,27 +382,19 @@ Result<Experiment> ExperimentStore::start(const QString &id, qint64 now, const Q
             e.startAt = std::max(now, e.startAt.value_or(now));
         e.updatedAt = now;
         CampaignStore campaigns(m_connection);
-        for (const Experiments::Variant &v : e.variants) {
-            if (v.holdout)
-                continue;
-            auto campaign = campaigns.loadCampaign(v.campaignId);
-            if (!campaign)
-                return campaign.error();
-            if (!campaign.value())
-                return Error{QStringLiteral("there is no campaign %1 (variant \"%2\")").arg(v.campaignId, v.key),
-                             QStringLiteral("variants")};
-            // The experiment decides who gets a variant; its campaign must be live for them.
-            const Engine::CampaignStatus status = campaign.value()->status;
-            if (status == Engine::CampaignStatus::Draft || status == Engine::CampaignStatus::Paused) {
-                auto activated = campaigns.setStatus(v.campaignId, Engine::CampaignStatus::Active, actor);
-                if (!activated)
-                    return activated.error();
-            } else if (status != Engine::CampaignStatus::Active) {
+        // The experiment decides who gets a variant; its campaign must be live for them.
+        const Status activated = eachVariantCampaign(campaigns, e, true, [&](const Experiments::Variant &v,
+                                                                             const Engine::Campaign &c) -> Status {
+            if (c.status == Engine::CampaignStatus::Draft || c.status == Engine::CampaignStatus::Paused)
+                return changeStatus(campaigns, v.campaignId, Engine::CampaignStatus::Active, actor);
+            if (c.status != Engine::CampaignStatus::Active)
                 return Error{QStringLiteral("%1 is %2; an experiment needs its campaigns active")
-                                 .arg(campaign.value()->name, Engine::campaignStatusKey(status)),
+                                 .arg(c.name, Engine::campaignStatusKey(c.status)),
                              QStringLiteral("variants")};
-            }
-        }
+            return {};
+        });
+        if (!activated)
+            return activated.error();
         if (Status s = store(m_connection, campaigns, old, e, QStringLiteral("start"), actor); !s)
             return s.error();
         return e;
@@ -379,18 +416,14 @@ Result<Experiment> ExperimentStore::stop(const QString &id, qint64 now, const QS
         CampaignStore campaigns(m_connection);
         // Stopped: nobody is restricted any more, so the variants' campaigns pause until a
         // decision, rather than reach everyone.
-        for (const Experiments::Variant &v : e.variants) {
-            if (v.holdout)
-                continue;
-            auto campaign = campaigns.loadCampaign(v.campaignId);
-            if (!campaign)
-                return campaign.error();
-            if (campaign.value() && campaign.value()->status == Engine::CampaignStatus::Active) {
-                auto paused = campaigns.setStatus(v.campaignId, Engine::CampaignStatus::Paused, actor);
-                if (!paused)
-                    return paused.error();
-            }
-        }
+        const Status paused = eachVariantCampaign(campaigns, e, false, [&](const Experiments::Variant &v,
+                                                                           const Engine::Campaign &c) -> Status {
+            return c.status == Engine::CampaignStatus::Active
+                       ? changeStatus(campaigns, v.campaignId, Engine::CampaignStatus::Paused, actor)
+                       : Status();
+        });
+        if (!paused)
+            return paused.error();
         if (Status s = store(m_connection, campaigns, old, e, QStringLiteral("stop"), actor); !s)
             return s.error();
         return e;
@@ -418,42 +451,34 @@ Result<Experiment> ExperimentStore::declareWinner(const QString &id, const QStri
             winning.insert(old.variants[winner].campaignId);
         // A losing tier of the campaign that stays active leaves it, so that only the
         // winning incentive reaches everyone (audited as a campaign update).
-        for (int i = 0; i < old.variants.size(); ++i) {
-            const Experiments::Variant &v = old.variants[i];
-            if (i == winner || v.holdout || v.tierId.isEmpty() || !winning.contains(v.campaignId))
-                continue;
-            auto campaign = campaigns.loadCampaign(v.campaignId);
-            if (!campaign)
-                return campaign.error();
-            if (!campaign.value())
-                continue;
-            Engine::Campaign changed = *campaign.value();
+        const QString winnerKey = old.variants[winner].key;
+        const Status trimmed = eachVariantCampaign(campaigns, old, false, [&](const Experiments::Variant &v,
+                                                                              const Engine::Campaign &c) -> Status {
+            if (v.key == winnerKey || v.tierId.isEmpty() || !winning.contains(v.campaignId))
+                return {};
+            Engine::Campaign changed = c;
             changed.tiers.erase(std::remove_if(changed.tiers.begin(), changed.tiers.end(),
                                                [&](const Engine::Tier &t) { return t.id == v.tierId; }),
                                 changed.tiers.end());
-            if (changed.tiers.size() == campaign.value()->tiers.size())
-                continue;
+            if (changed.tiers.size() == c.tiers.size())
+                return {};
             auto saved = campaigns.saveCampaign(changed, actor);
             if (!saved)
                 return saved.error();
-        }
-        for (const Experiments::Variant &v : old.variants) {
-            if (v.holdout)
-                continue;
-            auto campaign = campaigns.loadCampaign(v.campaignId);
-            if (!campaign)
-                return campaign.error();
-            if (!campaign.value())
-                continue;
-            const Engine::CampaignStatus status = campaign.value()->status;
+            return {};
+        });
+        if (!trimmed)
+            return trimmed.error();
+        const Status decided = eachVariantCampaign(campaigns, old, false, [&](const Experiments::Variant &v,
+                                                                              const Engine::Campaign &c) -> Status {
             const Engine::CampaignStatus wanted = winning.contains(v.campaignId) ? Engine::CampaignStatus::Active
                                                                                    : Engine::CampaignStatus::Paused;
-            if (status == wanted || !Engine::canChangeStatus(status, wanted))
-                continue;
-            auto changed = campaigns.setStatus(v.campaignId, wanted, actor);
-            if (!changed)
-                return changed.error();
-        }
+            if (c.status == wanted || !Engine::canChangeStatus(c.status, wanted))
+                return {};
+            return changeStatus(campaigns, v.campaignId, wanted, actor);
+        });
+        if (!decided)
+            return decided.error();
         Experiment e = old;
         e.status = Experiments::ExperimentStatus::Concluded;
         e.winner = variantKey;
@@ -606,12 +631,8 @@ Result<ExperimentData> ExperimentStore::data(const Experiment &e, qint64 asOf)
         qint64 latest = 0;
         for (auto it = units.begin(); it != units.end(); ++it) {
             Outcome total;
-            for (const auto &[at, o] : std::as_const(it->events)) {
-                total.orders += o.orders;
-                total.revenue += o.revenue;
-                total.redemptions += o.redemptions;
-                total.discount += o.discount;
-            }
+            for (const auto &event : std::as_const(it->events))
+                total += event.second;
             ++out.exposed[it->variant];
             addOutcome(out.metrics, it->variant, total);
             first = std::min(first, it->exposedAt);
@@ -649,25 +670,16 @@ Result<ExperimentData> ExperimentStore::data(const Experiment &e, qint64 asOf)
             point.day = day;
             point.exposed = QList<qint64>(variants, 0);
             point.primary = QList<Stats::VariantStats>(variants);
-            QHash<int, QList<Stats::VariantStats>> cumulative;
-            for (Metric m : Experiments::allMetrics())
-                cumulative[int(m)] = QList<Stats::VariantStats>(variants);
             for (Cursor &c : cursors) {
                 if (c.unit->exposedAt >= dayEnd)
                     continue;
                 if (c.unit->exposedAt >= day)
                     ++point.exposed[c.unit->variant];
-                while (c.next < c.unit->events.size() && c.unit->events[c.next].first < dayEnd) {
-                    const Outcome &o = c.unit->events[c.next].second;
-                    c.sofar.orders += o.orders;
-                    c.sofar.revenue += o.revenue;
-                    c.sofar.redemptions += o.redemptions;
-                    c.sofar.discount += o.discount;
-                    ++c.next;
-                }
-                addOutcome(cumulative, c.unit->variant, c.sofar);
+                while (c.next < c.unit->events.size() && c.unit->events[c.next].first < dayEnd)
+                    c.sofar += c.unit->events[c.next++].second;
+                // Only the primary metric is charted day by day.
+                addUnit(point.primary[c.unit->variant], e.primaryMetric, c.sofar);
             }
-            point.primary = cumulative[int(e.primaryMetric)];
             out.days.append(point);
         }
         return out;
